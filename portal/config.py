@@ -1,0 +1,80 @@
+"""Configuration classes, read from PORTAL_* environment variables.
+
+Development and testing get working defaults; production refuses to start without a secret key.
+"""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env(name, default=None):
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _env_bool(name, default=False):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    SEARCH_PAGE_SIZE = 20
+    # Passwords shorter than this are refused at registration.
+    PASSWORD_MIN_LENGTH = 10
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+    # Hashing at full strength makes every login in the suite slow; the algorithm stays argon2id.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    """The config class for `name`, or for PORTAL_ENV (default: development)."""
+    name = name or _env("ENV", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
+    if not config.SECRET_KEY:
+        raise RuntimeError("PORTAL_SECRET_KEY must be set outside development and tests")
+    return config

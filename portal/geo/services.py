@@ -1,0 +1,70 @@
+"""Finding places: the typo-tolerant lookup over the gazetteer."""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.errors import ValidationFailed
+from portal.extensions import db
+from portal.geo.models import Place, PlaceAlias, Province
+from portal.geo.names import best_place, match_places, normalise
+
+_LABEL = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<province>[^()]+)\)\s*$")
+_entries_cache = {}
+
+
+def _entries():
+    """(name, place_id, population) for every place and alias, cached per database."""
+    key = str(db.engine.url)
+    count = db.session.scalar(select(func.count(Place.id)))
+    cached = _entries_cache.get(key)
+    if cached and cached[0] == count:
+        return cached[1]
+    rows = db.session.execute(select(Place.name, Place.id, Place.population)).all()
+    rows += db.session.execute(
+        select(PlaceAlias.name, Place.id, Place.population).join(PlaceAlias.place)
+    ).all()
+    entries = [tuple(row) for row in rows]
+    _entries_cache[key] = (count, entries)
+    return entries
+
+
+def find_places(query, limit=8):
+    """Places whose name or alias looks like `query`, best first."""
+    matches = match_places(query or "", _entries(), limit=limit)
+    places = {p.id: p for p in db.session.scalars(
+        select(Place).where(Place.id.in_([m.place_id for m in matches]))
+    )}
+    return [places[m.place_id] for m in matches if m.place_id in places]
+
+
+def _by_label(text):
+    """The place a label such as "Hengelo (Overijssel)" names exactly, if any."""
+    found = _LABEL.match(text)
+    if not found:
+        return None
+    return db.session.scalar(
+        select(Place).join(Place.province)
+        .where(Place.name == found["name"], Province.name == found["province"])
+        .order_by(Place.population.desc()).limit(1)
+    )
+
+
+def resolve_place(text, field="place"):
+    """The one place the user meant by `text`, or ValidationFailed naming the candidates."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed({field: _("Enter a place.")})
+    place = _by_label(text)
+    if place is not None:
+        return place
+    match = best_place(text, _entries())
+    if match is not None:
+        exact = [e for e in _entries() if normalise(e[0]) == normalise(text)]
+        if len({e[1] for e in exact}) <= 1:
+            return db.session.get(Place, match.place_id)
+    suggestions = find_places(text, limit=4)
+    if not suggestions:
+        raise ValidationFailed({field: _("We do not know a place called %(name)s.", name=text)})
+    labels = ", ".join(p.label for p in suggestions)
+    raise ValidationFailed({field: _("Which place do you mean? %(labels)s", labels=labels)})

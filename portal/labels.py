@@ -1,0 +1,41 @@
+"""Interface labels for the status codes stored in the database."""
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "pending": _l("Waiting for moderation"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "cancelled": _l("Cancelled"),
+}
+
+# Bootstrap colour of each status badge.
+STATUS_STYLES = {
+    "draft": "secondary", "pending": "warning", "approved": "success", "published": "success",
+    "rejected": "danger", "withdrawn": "secondary", "requested": "warning",
+    "accepted": "success", "declined": "danger", "cancelled": "secondary",
+}
+
+SCHOOL_STAGES = {"po": _l("Primary school (PO)"), "vo": _l("Secondary school (VO)"),
+                 "mbo": _l("Vocational school (MBO)")}
+
+ROLE_LABELS = {
+    "company_member": _l("Company"),
+    "teacher": _l("Teacher"),
+    "school_coordinator": _l("School coordinator"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator"),
+}
+
+
+def status_label(code):
+    return STATUS_LABELS.get(code, code)
+
+
+def status_style(code):
+    return STATUS_STYLES.get(code, "secondary")

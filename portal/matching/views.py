@@ -1,0 +1,31 @@
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.matching.forms import SearchForm
+from portal.matching.reasons import describe_reason
+from portal.matching.search import SearchFilters, find_offers
+from portal.organisations.services import school_of
+from portal.taxonomy.services import level_choices, sector_choices
+
+bp = Blueprint("matching", __name__, url_prefix="/zoeken")
+bp.add_app_template_global(describe_reason)
+
+
+@bp.get("")
+def search():
+    """Search published offers. Anyone may search; a teacher's school adds distance and region."""
+    form = SearchForm(request.args or None)
+    form.sector.choices = [("", _l("All sectors")), *sector_choices()]
+    form.level.choices = [("", _l("All levels")), *level_choices()]
+    school = school_of(current_user)
+    result = None
+    if form.validate():
+        result = find_offers(SearchFilters(
+            offer_type=form.offer_type.data or None, sector_id=form.sector.data,
+            level_id=form.level.data, max_km=form.max_km.data or None,
+            text=form.q.data or "", page=form.page.data or 1), school=school)
+    status = 200 if result is not None else 400
+    return render_template("matching/search.html", form=form, result=result,
+                           school=school), status
+

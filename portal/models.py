@@ -1,0 +1,13 @@
+"""Every model of every feature, imported in one place for Alembic and the mappers."""
+from portal.accounts.models import User
+from portal.audit import AuditEvent
+from portal.bookings.models import Booking
+from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
+from portal.offers.models import Offer
+from portal.organisations.models import Company, Membership, Organisation, School, Technocentrum
+from portal.taxonomy.models import EducationLevel, Sector
+
+__all__ = [
+    "AuditEvent", "Booking", "Company", "EducationLevel", "Landsdeel", "Membership", "Offer",
+    "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
+]

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from portal.forms import CheckboxListField, place_field
+from portal.labels import SCHOOL_STAGES
+
+
+class CompanyForm(FlaskForm):
+    name = StringField(_l("Company name"), validators=[
+        DataRequired(_l("Enter the company's name.")), Length(max=160)])
+    number = StringField(_l("KvK number or Belgian enterprise number"), validators=[
+        DataRequired(_l("Enter a KvK number or a Belgian enterprise number.")), Length(max=20)],
+        description=_l("Dutch companies: 8-digit KvK number. Belgian companies: "
+                       "ondernemingsnummer, e.g. 0403.170.701."))
+    place = place_field(_l("Place of business"))
+    sectors = CheckboxListField(_l("Sectors"), coerce=int, validators=[
+        DataRequired(_l("Choose at least one sector."))])
+    description = TextAreaField(_l("What does the company do?"), validators=[
+        Optional(), Length(max=4000)])
+    website = URLField(_l("Website"), validators=[
+        Optional(), URL(message=_l("Enter a web address starting with https://")),
+        Length(max=255)])
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(_l("School name"), validators=[
+        DataRequired(_l("Enter the school's name.")), Length(max=160)])
+    stage = SelectField(_l("Kind of school"), choices=list(SCHOOL_STAGES.items()),
+                        validators=[DataRequired()])
+    brin = StringField(_l("BRIN code"), validators=[
+        DataRequired(_l("Enter the BRIN code.")), Length(max=4)],
+        description=_l("Four characters, e.g. 25LH."))
+    location = StringField(_l("Location number"), validators=[Optional(), Length(max=2)],
+                           description=_l("Two digits; 00 for the main location."))
+    place = place_field()
+    sectors = CheckboxListField(_l("Technical profiles (optional)"), coerce=int,
+                                validators=[Optional()])

@@ -1,0 +1,108 @@
+"""Companies, schools and Technocentra (one table, told apart by `kind`), and memberships."""
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, TimestampMixin, UTCDateTime
+
+PENDING = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+MODERATION_STATUSES = (PENDING, APPROVED, REJECTED)
+
+organisation_sectors = Table(
+    "organisation_sectors",
+    Base.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id"), primary_key=True, index=True),
+)
+
+technocentrum_provinces = Table(
+    "technocentrum_provinces",
+    Base.metadata,
+    Column("technocentrum_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("province_id", ForeignKey("provinces.id"), primary_key=True, index=True),
+)
+
+
+class Organisation(TimestampMixin, Base):
+    __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("brin_code", "location_code"),)
+    __mapper_args__ = {"polymorphic_on": "kind"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Company identifiers: exactly one of them for a company.
+    kvk_number: Mapped[str | None] = mapped_column(String(8), unique=True)
+    enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    # School identifiers and stage (po, vo, mbo).
+    brin_code: Mapped[str | None] = mapped_column(String(4))
+    location_code: Mapped[str | None] = mapped_column(String(2))
+    school_stage: Mapped[str | None] = mapped_column(String(10))
+
+    place = relationship("Place")
+    sectors = relationship("Sector", secondary=organisation_sectors, order_by="Sector.position")
+    memberships = relationship(
+        "Membership", back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_approved(self):
+        return self.status == APPROVED
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.id} {self.name!r}>"
+
+
+class Company(Organisation):
+    __mapper_args__ = {"polymorphic_identity": "company"}
+
+    offers = relationship("Offer", back_populates="company", order_by="Offer.id")
+
+    @property
+    def country_code(self):
+        return "BE" if self.enterprise_number else "NL"
+
+
+class School(Organisation):
+    __mapper_args__ = {"polymorphic_identity": "school"}
+
+
+class Technocentrum(Organisation):
+    __mapper_args__ = {"polymorphic_identity": "technocentrum"}
+
+    provinces = relationship("Province", secondary=technocentrum_provinces,
+                             order_by="Province.name")
+
+    def covers(self, province_id):
+        return any(p.id == province_id for p in self.provinces)
+
+
+class Membership(TimestampMixin, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    is_owner: Mapped[bool] = mapped_column(default=False)
+
+    user = relationship("User", back_populates="memberships")
+    organisation = relationship("Organisation", back_populates="memberships")
+
+    def __repr__(self):
+        return f"<Membership user={self.user_id} org={self.organisation_id}>"

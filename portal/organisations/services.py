@@ -1,0 +1,190 @@
+"""Use cases of organisations: registering companies and schools, Technocentra and members."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import security
+from portal.audit import record_event
+from portal.errors import ValidationFailed
+from portal.extensions import db
+from portal.geo.services import resolve_place
+from portal.organisations.models import (
+    APPROVED,
+    PENDING,
+    Company,
+    Membership,
+    Organisation,
+    School,
+    Technocentrum,
+)
+from portal.organisations.rules import (
+    InvalidIdentifier,
+    clean_brin,
+    clean_location_code,
+    identify_company_number,
+)
+from portal.taxonomy.services import sectors_by_ids
+
+SCHOOL_STAGES = ("po", "vo", "mbo")
+
+
+def _organisation_of(user, model):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(model).join(Membership, Membership.organisation_id == model.id)
+        .where(Membership.user_id == user.id).limit(1)
+    )
+
+
+def company_of(user):
+    """The company the user works for, or None."""
+    return _organisation_of(user, Company)
+
+
+def school_of(user):
+    return _organisation_of(user, School)
+
+
+def technocentrum_of(user):
+    return _organisation_of(user, Technocentrum)
+
+
+def is_member(user, organisation):
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    return db.session.scalar(
+        select(Membership.id).where(Membership.user_id == user.id,
+                                    Membership.organisation_id == organisation.id)
+    ) is not None
+
+
+def can_moderate(actor, organisation):
+    """Whether the actor decides on this organisation: the administrator everywhere, a moderator
+    where their Technocentrum works (the province of the organisation's place)."""
+    if security.has_role(actor, security.ADMIN):
+        return True
+    if not security.has_role(actor, security.MODERATOR) or organisation.place is None:
+        return False
+    centre = technocentrum_of(actor)
+    return centre is not None and centre.covers(organisation.place.province_id)
+
+
+def _identifier_message(reason):
+    return {
+        "empty": _("Enter a KvK number or a Belgian enterprise number."),
+        "checksum": _("This enterprise number fails its check digits; check for a typing error."),
+    }.get(reason, _("A KvK number has 8 digits; a Belgian enterprise number has 10 digits."))
+
+
+def _company_numbers(number):
+    try:
+        kind, digits = identify_company_number(number or "")
+    except InvalidIdentifier as exc:
+        raise ValidationFailed({"number": _identifier_message(exc.reason)}) from None
+    column = Company.kvk_number if kind == "kvk" else Company.enterprise_number
+    if db.session.scalar(select(Organisation.id).where(column == digits)) is not None:
+        raise ValidationFailed({"number": _("A company with this number is already registered.")})
+    return {"kvk_number": digits} if kind == "kvk" else {"enterprise_number": digits}
+
+
+def _require_sectors(sector_ids):
+    sectors = sectors_by_ids(sector_ids)
+    if not sectors or len(sectors) != len(set(sector_ids)):
+        raise ValidationFailed({"sectors": _("Choose at least one sector.")})
+    return sectors
+
+
+def register_company(*, actor, name, number, place_name, sector_ids, description="",
+                     website=None):
+    """A company member registers their company; it waits for the regional Technocentrum."""
+    security.require_role(actor, security.COMPANY_MEMBER)
+    if company_of(actor) is not None:
+        raise ValidationFailed({"": _("You already belong to a company.")})
+    if not (name or "").strip():
+        raise ValidationFailed({"name": _("Enter the company's name.")})
+    numbers = _company_numbers(number)
+    place = resolve_place(place_name)
+    company = Company(name=name.strip(), place=place, sectors=_require_sectors(sector_ids),
+                      description=(description or "").strip(), website=website or None,
+                      status=PENDING, **numbers)
+    company.memberships.append(Membership(user=actor, is_owner=True))
+    db.session.add(company)
+    record_event(actor, "company.registered", company, name=company.name)
+    db.session.commit()
+    return company
+
+
+def register_school(*, actor, name, brin, location, place_name, stage, sector_ids=()):
+    """A teacher registers their school location (BRIN code + location number)."""
+    security.require_role(actor, *security.SCHOOL_ROLES)
+    if school_of(actor) is not None:
+        raise ValidationFailed({"": _("You already belong to a school.")})
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("Enter the school's name.")
+    if stage not in SCHOOL_STAGES:
+        errors["stage"] = _("Choose the kind of school.")
+    try:
+        brin, location = clean_brin(brin or ""), clean_location_code(location or "")
+    except InvalidIdentifier:
+        errors["brin"] = _("A BRIN code is 2 digits and 2 letters, e.g. 25LH; a location 2 digits.")
+    try:
+        place = resolve_place(place_name)
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    taken = db.session.scalar(select(School.id).where(School.brin_code == brin,
+                                                      School.location_code == location))
+    if taken is not None:
+        raise ValidationFailed({"brin": _(
+            "This school location is already registered; ask a colleague there to add you.")})
+    school = School(name=name.strip(), brin_code=brin, location_code=location, place=place,
+                    school_stage=stage, sectors=sectors_by_ids(sector_ids), status=APPROVED)
+    school.memberships.append(Membership(user=actor, is_owner=True))
+    db.session.add(school)
+    record_event(actor, "school.registered", school, brin=brin, location=location)
+    db.session.commit()
+    return school
+
+
+def create_technocentrum(*, actor, name, provinces, place=None):
+    """The administrator sets up a regional Technocentrum and the provinces it works in."""
+    security.require_role(actor, security.ADMIN)
+    if not (name or "").strip():
+        raise ValidationFailed({"name": _("Enter a name.")})
+    if not provinces:
+        raise ValidationFailed({"provinces": _("Choose at least one province.")})
+    centre = Technocentrum(name=name.strip(), provinces=list(provinces), place=place,
+                           status=APPROVED)
+    db.session.add(centre)
+    record_event(actor, "technocentrum.created", centre,
+                 provinces=[p.code for p in provinces])
+    db.session.commit()
+    return centre
+
+
+def add_member(*, actor, organisation, user, is_owner=False):
+    """The administrator (or the organisation's owner) adds a user to an organisation."""
+    owner = db.session.scalar(select(Membership).where(
+        Membership.organisation_id == organisation.id, Membership.user_id == actor.id,
+        Membership.is_owner.is_(True)))
+    security.require(security.has_role(actor, security.ADMIN) or owner is not None)
+    fitting_role = {
+        "company": (security.COMPANY_MEMBER,),
+        "school": security.SCHOOL_ROLES,
+        "technocentrum": (security.MODERATOR,),
+    }[organisation.kind]
+    if user.role not in fitting_role:
+        raise ValidationFailed({"user": _("This user's role does not fit this organisation.")})
+    if is_member(user, organisation):
+        raise ValidationFailed({"user": _("This user is already a member.")})
+    membership = Membership(user=user, organisation=organisation, is_owner=is_owner)
+    db.session.add(membership)
+    record_event(actor, "membership.added", organisation, user_id=user.id)
+    db.session.commit()
+    return membership
+
+
+def get_company(company_id):
+    return db.session.get(Company, company_id)

@@ -1,0 +1,1 @@
+"""Loading data through the services: reference data and the demo data set."""

@@ -1,0 +1,80 @@
+"""Reading and loading the reference data: sectors and education levels."""
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.seeds import read_seed
+from portal.taxonomy.models import EducationLevel, Sector
+
+
+def load_taxonomies():
+    """Upsert sectors and education levels from seeds/ (idempotent). The caller commits."""
+    sectors = {s.code: s for s in db.session.scalars(select(Sector))}
+    for position, item in enumerate(read_seed("sectors.json")):
+        chamber = _upsert(sectors, Sector, item, position=position * 100, parent=None)
+        for offset, child in enumerate(item.get("children", ()), start=1):
+            _upsert(sectors, Sector, child, position=position * 100 + offset, parent=chamber)
+    levels = {lvl.code: lvl for lvl in db.session.scalars(select(EducationLevel))}
+    for position, item in enumerate(read_seed("education_levels.json")):
+        level = _upsert(levels, EducationLevel, item, position=position)
+        level.stage = item["stage"]
+        level.country_code = item["country_code"]
+    db.session.flush()
+
+
+def _upsert(existing, model, item, position, **extra):
+    row = existing.get(item["code"]) or model(code=item["code"])
+    row.name = item["name"]
+    row.name_en = item["name_en"]
+    row.position = position
+    for key, value in extra.items():
+        setattr(row, key, value)
+    db.session.add(row)
+    existing[row.code] = row
+    return row
+
+
+def localised_name(row):
+    """The Dutch name, or the English one when the interface speaks English."""
+    locale = get_locale()
+    return row.name_en if locale is not None and locale.language == "en" else row.name
+
+
+def all_sectors():
+    return list(db.session.scalars(select(Sector).order_by(Sector.position)))
+
+
+def all_levels():
+    return list(db.session.scalars(select(EducationLevel).order_by(EducationLevel.position)))
+
+
+def sector_choices():
+    """(id, label) pairs with every sector indented under its sector chamber."""
+    return [
+        (s.id, localised_name(s) if s.parent_id is None else f"— {localised_name(s)}")
+        for s in all_sectors()
+    ]
+
+
+def level_choices():
+    return [(lvl.id, localised_name(lvl)) for lvl in all_levels()]
+
+
+def sectors_by_ids(ids):
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Sector).where(Sector.id.in_(ids))))
+
+
+def levels_by_ids(ids):
+    if not ids:
+        return []
+    return list(db.session.scalars(select(EducationLevel).where(EducationLevel.id.in_(ids))))
+
+
+def sector_by_code(code):
+    return db.session.scalar(select(Sector).where(Sector.code == code))
+
+
+def level_by_code(code):
+    return db.session.scalar(select(EducationLevel).where(EducationLevel.code == code))

@@ -1,0 +1,106 @@
+"""What every blueprint shares: error pages, template globals, and forms meeting services."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from portal import security
+from portal.errors import NotAllowed, NotFound
+from portal.labels import SCHOOL_STAGES, status_label, status_style
+from portal.taxonomy.offer_types import location_mode_label, offer_type_label
+from portal.taxonomy.services import localised_name
+
+
+def register_error_pages(app):
+    def page(status, title, text):
+        return render_template("errors/error.html", status=status, title=title, text=text), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return page(400, _("Form expired"),
+                    _("The form was open too long or came from elsewhere. Please try again."))
+
+    @app.errorhandler(403)
+    @app.errorhandler(NotAllowed)
+    def forbidden(error):
+        return page(403, _("No access"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return page(404, _("Page not found"), _("This page does not exist (any more)."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, _("Too many attempts"), _("Please wait a minute and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return page(500, _("Something went wrong"),
+                    _("The error has been logged. Please try again later."))
+
+
+def register_template_globals(app):
+    app.jinja_env.globals.update(
+        offer_type_label=offer_type_label,
+        location_mode_label=location_mode_label,
+        localised_name=localised_name,
+        get_locale=get_locale,
+        roles=security,
+        status_label=status_label,
+        status_style=status_style,
+        school_stages=SCHOOL_STAGES,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
+    app.jinja_env.filters["datetime_short"] = (
+        lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+
+
+def apply_errors(form, error):
+    """Copy a service's ValidationFailed onto the form: each message next to its field."""
+    for name, message in error.errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [
+                message]
+        else:
+            form.form_errors.append(message)
+
+
+def render_form(template, form, **context):
+    """Render a form page; a submitted form with errors answers 422 so clients know it failed."""
+    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template(template, form=form, **context), status
+
+
+def role_required(*roles):
+    """Views: let only signed-in users with one of these roles in; services check again."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from portal.extensions import login_manager
+                return login_manager.unauthorized()
+            if not security.has_role(current_user, *roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def safe_next(target, default_endpoint="public.home"):
+    """A redirect target from a query string, only if it stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for(default_endpoint)
