@@ -1,6 +1,7 @@
 """Form pieces shared by several features."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,3 +21,9 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def choices(pairs, blank=None):
+    """WTForms choices from (value, label) pairs, with an optional first "all" choice."""
+    result = [SelectChoice("", blank)] if blank is not None else []
+    return result + [SelectChoice(value, label) for value, label in pairs]

@@ -61,8 +61,18 @@ def register_template_globals(app):
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
+    app.jinja_env.filters["groupby_optgroup"] = group_options
     app.jinja_env.filters["datetime_short"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+
+
+def group_options(field):
+    """A choice field's options as (option group, [options]) pairs; one None group when the
+    choices have no groups. Assumes each group's choices stand together, as ours do."""
+    options = iter(field)
+    if not field.has_groups():
+        return [(None, list(options))]
+    return [(name, [next(options) for _ in group]) for name, group in field.iter_groups()]
 
 
 def apply_errors(form, error):

@@ -4,14 +4,15 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from portal.accounts.services import PASSWORD_MIN_LENGTH
+from portal.forms import choices
 from portal.security import COMPANY_MEMBER, TEACHER
 
 
 class RegisterForm(FlaskForm):
-    role = RadioField(_l("I register for"), choices=[
+    role = RadioField(_l("I register for"), choices=choices([
         (COMPANY_MEMBER, _l("a company that offers guest lessons, visits or places")),
         (TEACHER, _l("a school, as a teacher")),
-    ], validators=[DataRequired(_l("Choose one."))])
+    ]), validators=[DataRequired(_l("Choose one."))])
     full_name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                          Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[

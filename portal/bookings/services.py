@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -38,8 +39,9 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     today = today or date.today()
     errors = {}
     if offer.is_full:
-        errors[""] = _("This offer is fully booked: all %(n)d places are taken.",
-                       n=offer.capacity)
+        errors[""] = ngettext("This offer is fully booked: its only place is taken.",
+                              "This offer is fully booked: all %(num)d places are taken.",
+                              offer.capacity)
     if wanted_on is None or wanted_on < today:
         errors["wanted_on"] = _("Choose a date from today on.")
     elif (offer.starts_on and wanted_on < offer.starts_on) or (

@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal import security
 from portal.bookings import services
@@ -21,7 +22,7 @@ def request_offer(offer_id):
     if school_of(current_user) is None:
         return redirect(url_for("organisations.register_school"))
     form = RequestForm()
-    form.level_id.choices = [(lvl.id, localised_name(lvl)) for lvl in offer.levels]
+    form.level_id.choices = [SelectChoice(lvl.id, localised_name(lvl)) for lvl in offer.levels]
     if form.validate_on_submit():
         try:
             booking = services.request_booking(

@@ -1,6 +1,7 @@
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import describe_reason
@@ -16,8 +17,8 @@ bp.add_app_template_global(describe_reason)
 def search():
     """Search published offers. Anyone may search; a teacher's school adds distance and region."""
     form = SearchForm(request.args or None)
-    form.sector.choices = [("", _l("All sectors")), *sector_choices()]
-    form.level.choices = [("", _l("All levels")), *level_choices()]
+    form.sector.choices = [SelectChoice("", _l("All sectors")), *sector_choices()]
+    form.level.choices = [SelectChoice("", _l("All levels")), *level_choices()]
     school = school_of(current_user)
     result = None
     if form.validate():

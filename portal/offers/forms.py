@@ -3,12 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.forms import CheckboxListField
+from portal.forms import CheckboxListField, choices
 from portal.taxonomy.offer_types import LOCATION_MODES, OFFER_TYPES
 
 
 class OfferForm(FlaskForm):
-    offer_type = SelectField(_l("Type of offer"), choices=list(OFFER_TYPES.items()),
+    offer_type = SelectField(_l("Type of offer"), choices=choices(OFFER_TYPES.items()),
                              validators=[DataRequired(_l("Choose a type of offer."))])
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")),
                                                  Length(max=160)])
@@ -19,7 +19,8 @@ class OfferForm(FlaskForm):
         DataRequired(_l("Choose at least one sector."))])
     level_ids = CheckboxListField(_l("Education levels"), coerce=int, validators=[
         DataRequired(_l("Choose at least one education level."))])
-    location_mode = SelectField(_l("Where does it happen?"), choices=list(LOCATION_MODES.items()),
+    location_mode = SelectField(_l("Where does it happen?"),
+                                choices=choices(LOCATION_MODES.items()),
                                 validators=[DataRequired()],
                                 description=_l("Guest lessons happen at the school or online; "
                                                "visits, taster days and places at the company."))

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from portal.forms import CheckboxListField, place_field
+from portal.forms import CheckboxListField, choices, place_field
 from portal.labels import SCHOOL_STAGES
 
 
@@ -27,7 +27,7 @@ class CompanyForm(FlaskForm):
 class SchoolForm(FlaskForm):
     name = StringField(_l("School name"), validators=[
         DataRequired(_l("Enter the school's name.")), Length(max=160)])
-    stage = SelectField(_l("Kind of school"), choices=list(SCHOOL_STAGES.items()),
+    stage = SelectField(_l("Kind of school"), choices=choices(SCHOOL_STAGES.items()),
                         validators=[DataRequired()])
     brin = StringField(_l("BRIN code"), validators=[
         DataRequired(_l("Enter the BRIN code.")), Length(max=4)],

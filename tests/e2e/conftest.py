@@ -1,0 +1,95 @@
+"""A live portal on its own SQLite file, and headless Chromium (Debian's) driven by Playwright.
+
+Locally the browser tests are skipped when Chromium is missing; in CI (CI=true) they fail.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.config import TestingConfig
+from portal.extensions import db
+from portal.seeding.reference import load_reference
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def chromium_path():
+    path = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if os.path.exists(path) else None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = (
+            f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portal-e2e.sqlite'}")
+        SERVER_NAME = None
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+        load_reference()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def in_live_app(live_app):
+    """Run setup code (factories) against the live server's database."""
+    def run(function, *args, **kwargs):
+        with live_app.app_context():
+            try:
+                return function(*args, **kwargs)
+            finally:
+                db.session.remove()
+    return run
+
+
+@pytest.fixture
+def shots(request):
+    """Save a screenshot when PORTAL_SCREENSHOTS names a folder (to look at the pages)."""
+    folder = os.environ.get("PORTAL_SCREENSHOTS")
+
+    def shot(page, name):
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+    return shot

@@ -1,0 +1,130 @@
+"""The five steps of the portal's journey, by hand in a real browser."""
+from datetime import date, timedelta
+
+from portal import security
+from tests import factories
+
+
+def _world():
+    centre = factories.technocentrum(("NL-ZE", "BE-VLG"), name="Technocentrum Zeeland")
+    moderator = factories.moderator(centre)
+    teacher = factories.user(security.TEACHER, email="docent@e2e.example")
+    factories.school(teacher, place="Middelburg (Zeeland)")
+    other = factories.user(security.TEACHER, email="docent2@e2e.example")
+    factories.school(other, place="Goes")
+    return moderator.email, teacher.email, other.email
+
+
+def _login(context, base, email):
+    page = context.new_page()
+    page.goto(f"{base}/account/inloggen")
+    page.fill("#email", email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("main form button[type=submit]")
+    return page
+
+
+def _check_label(page, text):
+    page.locator("label", has_text=text).first.click()
+
+
+def test_company_moderator_teacher_journey(browser, live_server, in_live_app, shots):
+    moderator_email, teacher_email, other_email = in_live_app(_world)
+    base = live_server
+
+    # 1. A company member registers, registers the company and an offer, and submits it.
+    company = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = company.new_page()
+    page.goto(f"{base}/account/registreren")
+    page.check("input[name=role][value=company_member]")
+    page.fill("#full_name", "Sanne de Wit")
+    page.fill("#email", "sanne@e2e.example")
+    page.fill("#password", "lang-genoeg-wachtwoord")
+    page.fill("#password_again", "lang-genoeg-wachtwoord")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/bedrijf/registreren")
+    page.fill("#name", "Walcheren Lastechniek")
+    page.fill("#number", "61234567")
+    page.fill("#place", "Vlisingen")
+    _check_label(page, "Metaal")
+    shots(page, "01-company-form")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/bedrijf")
+    assert "Vlissingen (Zeeland)" in page.content()
+    shots(page, "02-company-dashboard")
+
+    page.goto(f"{base}/aanbod/nieuw")
+    page.select_option("#offer_type", "company_visit")
+    page.select_option("#location_mode", "company")
+    page.fill("#title", "Rondleiding in de laswerkplaats")
+    page.fill("#description", "Leerlingen zien hoe we lassen en proberen de lassimulator.")
+    _check_label(page, "Metaal")
+    _check_label(page, "VMBO kader")
+    page.fill("#capacity", "1")
+    page.fill("#max_group_size", "30")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/aanbod/*")
+    offer_url = page.url
+    page.click("form[action$='/indienen'] button")
+    shots(page, "03-offer-submitted")
+
+    # 2. The moderator of the region approves the company and the offer.
+    moderation = browser.new_context()
+    mod = _login(moderation, base, moderator_email)
+    mod.goto(f"{base}/moderatie")
+    shots(mod, "04-moderation-queue")
+    mod.click("text=Walcheren Lastechniek")
+    mod.check("input[name=decision][value=approve]")
+    mod.click("main form button[type=submit]")
+    mod.wait_for_url("**/moderatie")
+    mod.click("text=Rondleiding in de laswerkplaats")
+    mod.check("input[name=decision][value=approve]")
+    mod.click("main form button[type=submit]")
+    mod.wait_for_url("**/moderatie")
+
+    # 3. A teacher searches with a typo, sees distance and reasons, and requests the offer.
+    school = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    teacher = _login(school, base, teacher_email)
+    teacher.goto(f"{base}/zoeken?q=rondleidnig&max_km=25")
+    result = teacher.locator("li.result", has_text="Rondleiding in de laswerkplaats")
+    assert result.count() == 1
+    assert "km" in result.inner_text()
+    assert result.locator(".reason").count() >= 2
+    shots(teacher, "05-search-phone")
+    result.locator("h3 a").click()
+    teacher.click("a[href*='/aanvragen/aanbod/']")
+    wanted = (date.today() + timedelta(days=10)).isoformat()
+    teacher.fill("#wanted_on", wanted)
+    teacher.fill("#group_size", "24")
+    teacher.fill("#message", "Wij komen met klas 3 kader.")
+    teacher.click("main form button[type=submit]")
+    teacher.wait_for_url("**/aanvragen/*")
+    booking_url = teacher.url
+    assert teacher.locator("#booking-status .text-bg-warning").count() == 1
+
+    # 4. The company accepts; the teacher sees the new status.
+    page.goto(f"{base}/bedrijf")
+    page.click(f"a[href$='{booking_url.removeprefix(base)}']")
+    page.fill("#message", "Welkom, meld u bij de receptie.")
+    page.click("button[formaction$='/accepteren']")
+    page.wait_for_load_state()
+    assert page.locator("#booking-status .text-bg-success").count() == 1
+    teacher.goto(booking_url)
+    assert teacher.locator("#booking-status .text-bg-success").count() == 1
+    shots(teacher, "06-booking-accepted-phone")
+
+    # The only place is taken: another school is told so instead of getting a form.
+    other = _login(browser.new_context(), base, other_email)
+    other.goto(offer_url.replace("/aanbod/", "/aanvragen/aanbod/"))
+    assert other.locator("main [role=status]").count() == 1
+    assert other.locator("#wanted_on").count() == 0
+    shots(other, "07-request-when-full")
+
+
+def test_keyboard_reaches_the_skip_link_first(browser, live_server):
+    page = browser.new_page()
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    page.close()

@@ -1,0 +1,218 @@
+"""Moderation: each Technocentrum's queue and its decisions on companies and offers."""
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from portal import security
+from portal.audit import AuditEvent
+from portal.errors import NotAllowed, ValidationFailed
+from portal.extensions import db
+from portal.moderation import services as moderation
+from portal.offers.services import create_offer, submit_offer
+
+
+@pytest.fixture
+def regions(make):
+    """Two Technocentra with a moderator each, and a waiting company and offer in each region."""
+    zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",), name="TC Zeeland"))
+    flevoland = make.moderator(make.technocentrum(provinces=("NL-FL",), name="TC Flevoland"))
+    vlissingen = make.company(place="Vlissingen", approved=False, name="Damen Vlissingen")
+    almere = make.company(place="Almere Stad", approved=False, name="Almeerse Installatie")
+    vlissingen_offer = make.offer(make.company(place="Middelburg (Zeeland)"), status="pending",
+                                  title="Rondleiding op de scheepswerf")
+    almere_offer = make.offer(make.company(place="Almere Stad"), status="pending",
+                              title="Gastles zonnepanelen", offer_type="guest_lesson",
+                              location_mode="school", travel_km=30)
+    return SimpleNamespace(zeeland=zeeland, flevoland=flevoland, vlissingen=vlissingen,
+                           almere=almere, vlissingen_offer=vlissingen_offer,
+                           almere_offer=almere_offer)
+
+
+def pending_offer_of(make, company):
+    """An offer submitted by a company that may not have been approved yet."""
+    owner = make.owner_of(company)
+    offer = create_offer(actor=owner, company=company,
+                         **make.offer_fields(title="Meeloopdag in de elektrowerkplaats"))
+    return submit_offer(actor=owner, offer=offer)
+
+
+def queue(actor):
+    companies, offers = moderation.moderation_queue(actor=actor)
+    return [c.name for c in companies], [o.title for o in offers]
+
+
+def events(action):
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
+
+
+def test_a_moderator_sees_only_their_own_region(regions):
+    assert queue(regions.zeeland) == (["Damen Vlissingen"], ["Rondleiding op de scheepswerf"])
+    assert queue(regions.flevoland) == (["Almeerse Installatie"], ["Gastles zonnepanelen"])
+
+
+def test_the_admin_sees_every_region(make, regions):
+    companies, offers = queue(make.admin())
+
+    assert companies == ["Damen Vlissingen", "Almeerse Installatie"]
+    assert offers == ["Rondleiding op de scheepswerf", "Gastles zonnepanelen"]
+
+
+def test_decided_items_leave_the_queue(make, regions):
+    moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
+    moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+                            reason="Beschrijf de veiligheidsregels.")
+
+    assert queue(regions.zeeland) == ([], [])
+
+
+@pytest.mark.parametrize("role", [security.TEACHER, security.COMPANY_MEMBER])
+def test_others_have_no_queue(make, role):
+    with pytest.raises(NotAllowed):
+        moderation.moderation_queue(actor=make.user(role))
+
+
+def test_a_moderator_without_a_technocentrum_has_no_queue(make):
+    with pytest.raises(NotAllowed):
+        moderation.moderation_queue(actor=make.user(security.MODERATOR))
+
+
+def test_approve_a_company(regions):
+    company = moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
+
+    db.session.refresh(company)
+    assert company.status == "approved"
+    assert company.decided_at is not None
+    assert company.decision_reason is None
+    event = events("company.approved")[-1]
+    assert (event.actor_id, event.subject_id) == (regions.zeeland.id, company.id)
+
+
+def test_reject_a_company_with_a_reason_the_company_reads(regions):
+    moderation.reject_company(actor=regions.flevoland, company=regions.almere,
+                              reason="  KvK-nummer hoort bij een ander bedrijf.  ")
+
+    db.session.refresh(regions.almere)
+    assert regions.almere.status == "rejected"
+    assert regions.almere.decision_reason == "KvK-nummer hoort bij een ander bedrijf."
+    [event] = events("company.rejected")
+    assert event.actor_id == regions.flevoland.id
+    assert event.details == {"reason": "KvK-nummer hoort bij een ander bedrijf."}
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None, "x" * 2001])
+def test_rejecting_needs_a_reason(regions, reason):
+    with pytest.raises(ValidationFailed) as failed:
+        moderation.reject_company(actor=regions.zeeland, company=regions.vlissingen,
+                                  reason=reason)
+    assert set(failed.value.errors) == {"reason"}
+
+    with pytest.raises(ValidationFailed) as failed:
+        moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+                                reason=reason)
+    assert set(failed.value.errors) == {"reason"}
+
+    db.session.refresh(regions.vlissingen)
+    db.session.refresh(regions.vlissingen_offer)
+    assert (regions.vlissingen.status, regions.vlissingen_offer.status) == ("pending", "pending")
+
+
+def test_approve_and_reject_an_offer(regions):
+    published = moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer)
+    rejected = moderation.reject_offer(actor=regions.flevoland, offer=regions.almere_offer,
+                                       reason="Geef aan tot hoe ver u reist.")
+
+    db.session.refresh(published)
+    db.session.refresh(rejected)
+    assert published.status == "published"
+    assert published.published_at is not None
+    assert (rejected.status, rejected.published_at) == ("rejected", None)
+    assert rejected.decision_reason == "Geef aan tot hoe ver u reist."
+    approved_event = events("offer.published")[-1]
+    assert (approved_event.actor_id, approved_event.subject_id) == (regions.zeeland.id,
+                                                                    published.id)
+    [rejected_event] = events("offer.rejected")
+    assert (rejected_event.actor_id, rejected_event.subject_id) == (regions.flevoland.id,
+                                                                    rejected.id)
+
+
+def test_a_rejected_offer_can_be_resubmitted(make, regions):
+    offer = regions.almere_offer
+    moderation.reject_offer(actor=regions.flevoland, offer=offer, reason="Te vaag.")
+
+    submit_offer(actor=make.owner_of(offer.company), offer=offer)
+
+    assert (offer.status, offer.decision_reason) == ("pending", None)
+    assert queue(regions.flevoland)[1] == ["Gastles zonnepanelen"]
+
+
+def test_another_regions_moderator_cannot_decide(regions):
+    before = len(list(db.session.scalars(select(AuditEvent.id))))
+    attempts = [
+        lambda: moderation.approve_company(actor=regions.zeeland, company=regions.almere),
+        lambda: moderation.reject_company(actor=regions.zeeland, company=regions.almere,
+                                          reason="Niet in Zeeland."),
+        lambda: moderation.approve_offer(actor=regions.flevoland,
+                                         offer=regions.vlissingen_offer),
+        lambda: moderation.reject_offer(actor=regions.flevoland, offer=regions.vlissingen_offer,
+                                        reason="Niet in Flevoland."),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotAllowed):
+            attempt()
+
+    for item in (regions.almere, regions.vlissingen_offer):
+        db.session.refresh(item)
+        assert (item.status, item.decision_reason) == ("pending", None)
+    assert len(list(db.session.scalars(select(AuditEvent.id)))) == before
+
+
+def test_another_regions_moderator_cannot_approve_an_offer_of_a_pending_company(make, regions):
+    offer = pending_offer_of(make, regions.almere)
+
+    with pytest.raises(NotAllowed):
+        moderation.approve_offer(actor=regions.zeeland, offer=offer)
+
+
+def test_an_offer_of_a_company_not_yet_approved_cannot_be_approved(make, regions):
+    offer = pending_offer_of(make, regions.vlissingen)
+
+    with pytest.raises(ValidationFailed) as failed:
+        moderation.approve_offer(actor=regions.zeeland, offer=offer)
+
+    assert set(failed.value.errors) == {""}
+    db.session.refresh(offer)
+    assert (offer.status, offer.published_at) == ("pending", None)
+    assert [e for e in events("offer.published") if e.subject_id == offer.id] == []
+
+
+def test_deciding_twice_is_refused(regions):
+    moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
+    moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer)
+
+    for attempt in (
+        lambda: moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen),
+        lambda: moderation.reject_company(actor=regions.zeeland, company=regions.vlissingen,
+                                          reason="Toch niet."),
+        lambda: moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer),
+        lambda: moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+                                        reason="Toch niet."),
+    ):
+        with pytest.raises(ValidationFailed) as failed:
+            attempt()
+        assert set(failed.value.errors) == {""}
+
+    assert regions.vlissingen.status == "approved"
+    assert regions.vlissingen_offer.status == "published"
+    assert len([e for e in events("company.approved")
+                if e.subject_id == regions.vlissingen.id]) == 1
+
+
+def test_a_draft_offer_cannot_be_approved(make):
+    offer = make.offer(status="draft")
+
+    with pytest.raises(ValidationFailed):
+        moderation.approve_offer(actor=make.admin(), offer=offer)
+
+    assert offer.status == "draft"

@@ -1,0 +1,226 @@
+"""Offers: a company creates drafts, edits them and submits them; who may see which."""
+from datetime import date, timedelta
+
+import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import func, select
+
+from portal import security
+from portal.errors import NotAllowed, NotFound, ValidationFailed
+from portal.extensions import db
+from portal.offers import services as offers
+from portal.offers.models import Offer
+from portal.taxonomy.services import level_by_code
+
+TYPES_AND_MODES = [
+    ("guest_lesson", "school", "Gastles over duurzame energie"),
+    ("company_visit", "company", "Bedrijfsbezoek aan de scheepswerf"),
+    ("taster_day", "company", "Snuffelstage in de lasserij"),
+    ("internship", "company", "BOL-stage monteur werktuigbouw"),
+    ("apprenticeship", "company", "BBL-leerbaan elektromonteur niveau 3"),
+    ("teacher_placement", "company", "Docentstage procesautomatisering"),
+    ("assignment", "online", "Praktijkopdracht: ontwerp een slimme kas"),
+]
+
+
+def offer_count():
+    return db.session.scalar(select(func.count(Offer.id)))
+
+
+def create(make, company, **overrides):
+    return offers.create_offer(actor=make.owner_of(company), company=company,
+                               **make.offer_fields(**overrides))
+
+
+def refused(make, company, **overrides):
+    """Create an offer that must fail validation; returns the error keys."""
+    before = offer_count()
+    with pytest.raises(ValidationFailed) as failed:
+        create(make, company, **overrides)
+    assert offer_count() == before
+    return set(failed.value.errors)
+
+
+@pytest.mark.parametrize("offer_type, mode, title", TYPES_AND_MODES)
+def test_create_an_offer_of_each_type(make, offer_type, mode, title):
+    company = make.company(place="Vlissingen")
+
+    offer = create(make, company, offer_type=offer_type, location_mode=mode, title=title)
+
+    assert offer.id is not None
+    assert (offer.offer_type, offer.location_mode, offer.title) == (offer_type, mode, title)
+    assert offer.status == "draft"
+    assert offer.company_id == company.id
+    assert offer.place.name == "Vlissingen"
+    assert offer.created_by_id == make.owner_of(company).id
+    assert [s.code for s in offer.sectors] == ["metaal"]
+    assert [lvl.code for lvl in offer.levels] == ["vmbo_kb"]
+
+
+@pytest.mark.parametrize("offer_type, mode", [("guest_lesson", "company"),
+                                              ("company_visit", "school"),
+                                              ("internship", "online")])
+def test_a_location_mode_that_does_not_fit_the_type_is_refused(make, offer_type, mode):
+    company = make.company()
+
+    assert refused(make, company, offer_type=offer_type, location_mode=mode) == {"location_mode"}
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"sector_ids": []}, "sector_ids"),
+    ({"level_ids": []}, "level_ids"),
+    ({"capacity": 0}, "capacity"),
+    ({"capacity": None}, "capacity"),
+    ({"title": "   "}, "title"),
+    ({"offer_type": "kermis"}, "offer_type"),
+    ({"starts_on": date(2030, 3, 1), "ends_on": date(2030, 2, 28)}, "ends_on"),
+])
+def test_invalid_fields_are_refused_by_name(make, overrides, key):
+    assert refused(make, make.company(), **overrides) == {key}
+
+
+def test_all_errors_come_together(make):
+    keys = refused(make, make.company(), sector_ids=[], level_ids=[], capacity=0,
+                   starts_on=date(2030, 3, 1), ends_on=date(2030, 1, 1))
+
+    assert keys == {"sector_ids", "level_ids", "capacity", "ends_on"}
+
+
+@pytest.mark.parametrize("offer_type, mode, kept", [("guest_lesson", "school", 25),
+                                                    ("guest_lesson", "online", None),
+                                                    ("company_visit", "company", None)])
+def test_travel_km_is_kept_only_for_activities_at_the_school(make, offer_type, mode, kept):
+    offer = create(make, make.company(), offer_type=offer_type, location_mode=mode, travel_km=25)
+
+    assert offer.travel_km == kept
+
+
+def test_another_companys_member_cannot_create_update_or_submit(make):
+    company = make.company()
+    offer = create(make, company)
+    stranger = make.owner_of(make.company())
+    before = offer_count()
+
+    with pytest.raises(NotAllowed):
+        offers.create_offer(actor=stranger, company=company, **make.offer_fields())
+    with pytest.raises(NotAllowed):
+        offers.update_offer(actor=stranger, offer=offer, **make.offer_fields(title="Gekaapt"))
+    with pytest.raises(NotAllowed):
+        offers.submit_offer(actor=stranger, offer=offer)
+
+    db.session.refresh(offer)
+    assert offer_count() == before
+    assert (offer.title, offer.status) == ("Rondleiding door de werkplaats", "draft")
+
+
+def test_a_teacher_cannot_create_an_offer(make):
+    with pytest.raises(NotAllowed):
+        offers.create_offer(actor=make.user(security.TEACHER), company=make.company(),
+                            **make.offer_fields())
+
+
+def test_update_a_draft(make):
+    company = make.company()
+    offer = create(make, company)
+
+    offers.update_offer(actor=make.owner_of(company), offer=offer, **make.offer_fields(
+        title="Rondleiding CNC-draaierij", capacity=8,
+        level_ids=[level_by_code("mbo_2").id, level_by_code("mbo_3").id]))
+
+    db.session.refresh(offer)
+    assert (offer.title, offer.capacity) == ("Rondleiding CNC-draaierij", 8)
+    assert [lvl.code for lvl in offer.levels] == ["mbo_2", "mbo_3"]
+
+
+def test_submit_moves_a_draft_to_pending(make):
+    company = make.company()
+    offer = create(make, company)
+    assert offer.submitted_at is None
+
+    offers.submit_offer(actor=make.owner_of(company), offer=offer)
+
+    db.session.refresh(offer)
+    assert offer.status == "pending"
+    assert offer.submitted_at is not None
+
+
+def test_a_pending_offer_cannot_be_submitted_again(make):
+    offer = make.offer(status="pending")
+    submitted_at = offer.submitted_at
+
+    with pytest.raises(ValidationFailed) as failed:
+        offers.submit_offer(actor=make.owner_of(offer.company), offer=offer)
+
+    assert set(failed.value.errors) == {""}
+    db.session.refresh(offer)
+    assert (offer.status, offer.submitted_at) == ("pending", submitted_at)
+
+
+def test_a_published_offer_cannot_be_updated(make):
+    offer = make.offer(status="published")
+
+    with pytest.raises(ValidationFailed) as failed:
+        offers.update_offer(actor=make.owner_of(offer.company), offer=offer,
+                            **make.offer_fields(title="Stiekem aangepast"))
+
+    assert set(failed.value.errors) == {""}
+    db.session.refresh(offer)
+    assert (offer.title, offer.status) == ("Rondleiding door de werkplaats", "published")
+
+
+def test_capacity_cannot_drop_below_the_places_taken(make):
+    company = make.company()
+    offer = create(make, company, capacity=3)
+    offer.places_taken = 2  # as if two bookings were accepted before it went back to draft
+    db.session.commit()
+
+    with pytest.raises(ValidationFailed) as failed:
+        offers.update_offer(actor=make.owner_of(company), offer=offer,
+                            **make.offer_fields(capacity=1))
+
+    assert set(failed.value.errors) == {"capacity"}
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft_in_zeeland(make):
+    return create(make, make.company(place="Vlissingen"),
+                  starts_on=date.today(), ends_on=date.today() + timedelta(days=90))
+
+
+def test_a_draft_is_visible_to_its_company_and_its_regions_moderator(make, draft_in_zeeland):
+    member = make.owner_of(draft_in_zeeland.company)
+    zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",)))
+
+    assert offers.get_offer_for(member, draft_in_zeeland.id) is draft_in_zeeland
+    assert offers.get_offer_for(zeeland, draft_in_zeeland.id) is draft_in_zeeland
+    assert offers.get_offer_for(make.admin(), draft_in_zeeland.id) is draft_in_zeeland
+
+
+@pytest.mark.parametrize("who", ["other company", "other moderator", "teacher", "visitor"])
+def test_a_draft_is_hidden_from_everyone_else(make, draft_in_zeeland, who):
+    actor = {
+        "other company": lambda: make.owner_of(make.company(place="Goes")),
+        "other moderator": lambda: make.moderator(make.technocentrum(provinces=("NL-FL",))),
+        "teacher": lambda: make.owner_of(make.school()),
+        "visitor": AnonymousUserMixin,
+    }[who]()
+
+    with pytest.raises(NotFound):
+        offers.get_offer_for(actor, draft_in_zeeland.id)
+
+
+def test_a_published_offer_is_visible_to_everyone(make):
+    offer = make.offer(status="published")
+
+    for actor in (AnonymousUserMixin(), make.user(security.TEACHER),
+                  make.owner_of(make.company()),
+                  make.moderator(make.technocentrum(provinces=("NL-FL",)))):
+        assert offers.get_offer_for(actor, offer.id) is offer
+
+
+def test_an_unknown_offer_is_not_found(make):
+    with pytest.raises(NotFound):
+        offers.get_offer_for(make.admin(), 987654321)

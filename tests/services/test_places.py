@@ -1,0 +1,109 @@
+"""Places: the typo-tolerant lookup over the gazetteer, and the gazetteer itself."""
+import pytest
+from sqlalchemy import func, select
+
+from portal.errors import ValidationFailed
+from portal.extensions import db
+from portal.geo.gazetteer import load_gazetteer
+from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
+from portal.geo.services import find_places, resolve_place
+
+
+def labels(places):
+    return [place.label for place in places]
+
+
+def place_named(name, province_code):
+    return db.session.scalar(select(Place).join(Place.province).where(
+        Place.name == name, Province.code == province_code))
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count(model.id)).where(*where))
+
+
+def test_a_typo_finds_the_place_first():
+    found = find_places("Vlisingen")
+
+    assert found[0].label == "Vlissingen (Zeeland)"
+    assert found[0].country_code == "NL"
+
+
+def test_an_alias_finds_the_place():
+    assert find_places("den bosch")[0].label == "'s-Hertogenbosch (Noord-Brabant)"
+    assert resolve_place("Den Bosch").name == "'s-Hertogenbosch"
+
+
+def test_two_places_of_the_same_name_are_both_found_the_bigger_first():
+    found = labels(find_places("Hengelo"))
+
+    assert found[:2] == ["Hengelo (Overijssel)", "Hengelo (Gelderland)"]
+
+
+def test_a_label_names_one_place_exactly():
+    place = resolve_place("Hengelo (Gelderland)")
+
+    assert place.id == place_named("Hengelo", "NL-GE").id
+    assert resolve_place("Hengelo (Overijssel)").id == place_named("Hengelo", "NL-OV").id
+    assert resolve_place("  Middelburg (Vlaanderen) ").country_code == "BE"
+
+
+@pytest.mark.parametrize("typed, label", [
+    ("Vlisingen", "Vlissingen (Zeeland)"),
+    ("almere stad", "Almere Stad (Flevoland)"),
+    ("Terneuzen", "Terneuzen (Zeeland)"),
+    ("Luik", "Liège (Wallonië)"),
+])
+def test_resolve_place_picks_the_one_place_meant(typed, label):
+    assert resolve_place(typed).label == label
+
+
+@pytest.mark.parametrize("typed", ["Hengelo", "Middelburg"])
+def test_resolve_place_asks_when_two_places_share_a_name(typed):
+    with pytest.raises(ValidationFailed) as failed:
+        resolve_place(typed)
+
+    assert set(failed.value.errors) == {"place"}
+    assert failed.value.errors["place"].count(typed) >= 2
+
+
+def test_resolve_place_names_the_field_it_checks():
+    with pytest.raises(ValidationFailed) as failed:
+        resolve_place("", field="school_place")
+
+    assert set(failed.value.errors) == {"school_place"}
+
+
+def test_loading_the_gazetteer_again_changes_nothing():
+    places, aliases = count(Place), count(PlaceAlias)
+
+    assert load_gazetteer() == (0, 0)
+
+    assert (count(Place), count(PlaceAlias)) == (places, aliases)
+    assert places > 4000
+
+
+def test_dutch_places_lie_in_a_landsdeel_belgian_places_in_none():
+    assert count(Place, Place.country_code == "NL", Place.landsdeel_id.is_(None)) == 0
+    assert count(Place, Place.country_code == "BE", Place.landsdeel_id.is_not(None)) == 0
+    assert count(Place, Place.country_code == "BE") > 1000
+
+
+@pytest.mark.parametrize("name, province, landsdeel", [
+    ("Breda", "NL-NB", "zuidwest"),  # west-Brabant
+    ("Eindhoven", "NL-NB", "zuidoost"),
+    ("Vlissingen", "NL-ZE", "zuidwest"),
+    ("Almere Stad", "NL-FL", "noordvleugel"),
+    ("Hengelo", "NL-OV", "oost"),
+    ("Groningen", "NL-GR", "noord"),
+])
+def test_the_landsdeel_of_dutch_places(name, province, landsdeel):
+    place = place_named(name, province)
+
+    assert db.session.get(Landsdeel, place.landsdeel_id).code == landsdeel
+
+
+def test_belgian_places_have_no_landsdeel():
+    for name in ("Gent", "Antwerp", "Brugge", "Kortrijk"):
+        place = place_named(name, "BE-VLG")
+        assert (place.country_code, place.landsdeel_id) == ("BE", None)

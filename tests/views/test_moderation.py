@@ -1,0 +1,232 @@
+"""A Technocentrum's moderators decide on the companies and offers of their region."""
+import pytest
+
+from portal import security
+from portal.audit import AuditEvent
+from portal.offers.models import Offer
+from portal.organisations.models import Company
+from tests.views.helpers import (
+    LOGIN_URL,
+    count,
+    csrf_token,
+    field_error,
+    form_alert,
+    location,
+    login,
+    reload,
+    submit,
+    text,
+)
+
+QUEUE_URL = "/moderatie"
+
+
+@pytest.fixture
+def zeeland(make):
+    return make.moderator(make.technocentrum(("NL-ZE",), name="Technocentrum Zeeland"))
+
+
+@pytest.fixture
+def flevoland(make):
+    return make.moderator(make.technocentrum(("NL-FL",), name="Technocentrum Flevoland"))
+
+
+@pytest.fixture
+def pending_company(make):
+    return make.company(place="Vlissingen", approved=False, name="Vlissingse Lasserij")
+
+
+@pytest.fixture
+def pending_offer(make, pending_company):
+    return make.offer(pending_company, status="pending", title="Lassen voor beginners")
+
+
+def test_the_zeeland_moderator_sees_what_waits_in_zeeland(client, zeeland, pending_offer):
+    login(client, zeeland)
+
+    page = client.get(QUEUE_URL)
+
+    assert page.status_code == 200
+    assert "Vlissingse Lasserij" in text(page)
+    assert f'href="/moderatie/bedrijven/{pending_offer.company_id}"' in text(page)
+    assert f'href="/moderatie/aanbod/{pending_offer.id}"' in text(page)
+    assert "Technocentrum Zeeland" in text(page)
+
+
+def test_the_flevoland_moderator_does_not(client, flevoland, pending_offer):
+    login(client, flevoland)
+
+    page = client.get(QUEUE_URL)
+
+    assert page.status_code == 200
+    assert "Vlissingse Lasserij" not in text(page)
+    assert "Lassen voor beginners" not in text(page)
+    assert f"/moderatie/aanbod/{pending_offer.id}" not in text(page)
+
+
+def test_the_administrator_sees_every_region(client, make, pending_offer):
+    login(client, make.admin())
+
+    assert "Lassen voor beginners" in text(client.get(QUEUE_URL))
+
+
+def test_approving_the_company_through_its_decision_form(client, zeeland, pending_company):
+    login(client, zeeland)
+    url = f"/moderatie/bedrijven/{pending_company.id}"
+
+    response = submit(client, url, {"decision": "approve"})
+
+    assert response.status_code == 302
+    assert location(response) == QUEUE_URL
+    company = reload(Company, pending_company.id)
+    assert company.status == "approved"
+    assert company.decided_at is not None
+    assert "Vlissingse Lasserij" not in text(client.get(QUEUE_URL))
+    assert 'name="decision"' not in text(client.get(url))  # decided: the form is gone
+
+
+def test_a_second_decision_on_a_decided_company_is_refused(client, zeeland, pending_company):
+    login(client, zeeland)
+    url = f"/moderatie/bedrijven/{pending_company.id}"
+    token = csrf_token(text(client.get(url)))
+    submit(client, url, {"decision": "approve"})
+
+    response = client.post(url, data={"csrf_token": token, "decision": "reject",
+                                      "reason": "Toch niet."})
+
+    assert response.status_code == 422
+    assert form_alert(response)
+    assert reload(Company, pending_company.id).status == "approved"
+
+
+def test_approving_the_offer_publishes_it(client, zeeland, pending_offer, new_client):
+    login(client, zeeland)
+    submit(client, f"/moderatie/bedrijven/{pending_offer.company_id}", {"decision": "approve"})
+
+    response = submit(client, f"/moderatie/aanbod/{pending_offer.id}", {"decision": "approve"})
+
+    assert response.status_code == 302
+    offer = reload(Offer, pending_offer.id)
+    assert offer.status == "published"
+    assert offer.published_at is not None
+    visitor = new_client().get(f"/aanbod/{pending_offer.id}")
+    assert visitor.status_code == 200
+    assert "Lassen voor beginners" in text(visitor)
+
+
+def test_an_offer_of_a_pending_company_cannot_be_approved(client, zeeland, pending_offer):
+    login(client, zeeland)
+    url = f"/moderatie/aanbod/{pending_offer.id}"
+    assert f'href="/moderatie/bedrijven/{pending_offer.company_id}"' in text(client.get(url))
+
+    response = submit(client, url, {"decision": "approve"})
+
+    assert response.status_code == 422
+    assert form_alert(response)
+    assert reload(Offer, pending_offer.id).status == "pending"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_rejecting_without_reason_answers_422_on_reason(client, zeeland, pending_company,
+                                                        reason):
+    login(client, zeeland)
+
+    response = submit(client, f"/moderatie/bedrijven/{pending_company.id}",
+                      {"decision": "reject", "reason": reason})
+
+    assert response.status_code == 422
+    assert field_error(response, "reason")
+    assert reload(Company, pending_company.id).status == "pending"
+
+
+def test_without_a_decision_the_form_answers_422_on_decision(client, zeeland, pending_company):
+    login(client, zeeland)
+
+    response = submit(client, f"/moderatie/bedrijven/{pending_company.id}", {"reason": "x"})
+
+    assert response.status_code == 422
+    assert field_error(response, "decision")
+    assert reload(Company, pending_company.id).status == "pending"
+
+
+def test_the_company_reads_the_reason_of_a_rejection(client, make, zeeland, pending_company,
+                                                     new_client):
+    login(client, zeeland)
+    reason = "Het KvK-nummer hoort bij een ander bedrijf."
+
+    response = submit(client, f"/moderatie/bedrijven/{pending_company.id}",
+                      {"decision": "reject", "reason": reason})
+
+    assert response.status_code == 302
+    company = reload(Company, pending_company.id)
+    assert (company.status, company.decision_reason) == ("rejected", reason)
+    member = new_client()
+    login(member, make.owner_of(pending_company))
+    dashboard = member.get("/bedrijf")
+    assert reason in text(dashboard)
+    assert "alert-danger" in text(dashboard)
+
+
+def test_the_company_reads_the_reason_an_offer_was_rejected(client, make, zeeland, new_client):
+    offer = make.offer(make.company(), status="pending", title="Solderen")
+    login(client, zeeland)
+
+    submit(client, f"/moderatie/aanbod/{offer.id}",
+           {"decision": "reject", "reason": "Vermeld de leeftijd."})
+
+    assert reload(Offer, offer.id).status == "rejected"
+    member = new_client()
+    login(member, make.owner_of(offer.company))
+    assert "Vermeld de leeftijd." in text(member.get("/bedrijf"))
+    assert "Vermeld de leeftijd." in text(member.get(f"/aanbod/{offer.id}"))
+
+
+def test_another_regions_moderator_gets_404_and_changes_nothing(client, flevoland,
+                                                                 pending_offer):
+    login(client, flevoland)
+    token = csrf_token(text(client.get(QUEUE_URL)))
+    company_url = f"/moderatie/bedrijven/{pending_offer.company_id}"
+    offer_url = f"/moderatie/aanbod/{pending_offer.id}"
+
+    for url in (company_url, offer_url):
+        assert client.get(url).status_code == 404
+        for decision in ("approve", "reject"):
+            response = client.post(url, data={"csrf_token": token, "decision": decision,
+                                              "reason": "Buiten de regio."})
+            assert response.status_code == 404
+    assert reload(Company, pending_offer.company_id).status == "pending"
+    assert reload(Offer, pending_offer.id).status == "pending"
+    assert count(AuditEvent, AuditEvent.action.in_(
+        ["company.approved", "company.rejected", "offer.published", "offer.rejected"]),
+        AuditEvent.subject_id.in_([pending_offer.id, pending_offer.company_id])) == 0
+
+
+@pytest.mark.parametrize("role", [security.TEACHER, security.COMPANY_MEMBER])
+def test_other_roles_may_not_moderate(client, make, pending_company, role):
+    login(client, make.user(role))
+
+    assert client.get(QUEUE_URL).status_code == 403
+    assert client.get(f"/moderatie/bedrijven/{pending_company.id}").status_code == 403
+
+
+def test_a_visitor_is_sent_to_sign_in(client):
+    response = client.get(QUEUE_URL)
+
+    assert response.status_code == 302
+    assert location(response).startswith(LOGIN_URL)
+
+
+def test_the_administrator_reads_the_audit_log(client, make, pending_offer):
+    login(client, make.admin())
+
+    page = client.get("/moderatie/logboek")
+
+    assert page.status_code == 200
+    for action in ("company.registered", "offer.created", "offer.submitted", "user.logged_in"):
+        assert f"<code>{action}</code>" in text(page)
+
+
+def test_a_moderator_may_not_read_the_audit_log(client, zeeland):
+    login(client, zeeland)
+
+    assert client.get("/moderatie/logboek").status_code == 403

@@ -1,0 +1,304 @@
+"""A teacher finds offers and requests one; the company answers through the request's page."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from portal import security
+from portal.bookings.models import Booking
+from portal.offers.models import Offer
+from portal.taxonomy.services import level_by_code
+from tests.views.helpers import (
+    count,
+    csrf_token,
+    field_error,
+    find,
+    form_alert,
+    location,
+    login,
+    reload,
+    submit,
+    text,
+)
+
+SEARCH_URL = "/zoeken"
+WANTED = (date.today() + timedelta(days=14)).isoformat()
+_RESULT = re.compile(r'<li class="card mb-3 result">(.*?)</li>', re.S)
+_STATUS = re.compile(r'id="booking-status">\s*<span class="badge text-bg-(\w+)"')
+
+
+def results(response):
+    return _RESULT.findall(text(response))
+
+
+def status_style(response):
+    """The colour of the status badge on a request's page: warning while it is requested."""
+    found = _STATUS.search(text(response))
+    assert found, "no status on the page"
+    return found.group(1)
+
+
+@pytest.fixture
+def teacher(make):
+    return make.owner_of(make.school(place="Middelburg (Zeeland)"))
+
+
+@pytest.fixture
+def offer(make):
+    company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
+    return make.offer(company, title="Rondleiding lasrobots", capacity=2, max_group_size=30)
+
+
+def request_offer(client, offer, strict=True, **overrides):
+    data = {"wanted_on": WANTED, "group_size": 24, "level_id": offer.levels[0].id,
+            "message": "Graag in de ochtend."}
+    data.update(overrides)
+    return submit(client, f"/aanvragen/aanbod/{offer.id}", data, strict=strict)
+
+
+# --- search ---------------------------------------------------------------------------------
+
+def test_a_teacher_sees_results_with_distance_and_reasons(client, make, teacher, offer):
+    make.offer(make.company(place="Goes"), offer_type="guest_lesson", location_mode="school",
+               travel_km=60, title="Gastles elektronica")
+    login(client, teacher)
+
+    page = client.get(SEARCH_URL)
+
+    assert page.status_code == 200
+    found = results(page)
+    assert len(found) == 2
+    visit = next(r for r in found if "Rondleiding lasrobots" in r)
+    assert re.search(r"<strong>[\d.,]+ km</strong>", visit)
+    assert 'class="reason"' in visit
+    assert re.search(r'class="reason">[^<]*km', visit)  # "x km from your school"
+    assert f'href="/aanbod/{offer.id}"' in visit
+
+
+def test_the_type_filter_in_the_query_string(client, make, teacher, offer):
+    make.offer(make.company(place="Goes"), offer_type="guest_lesson", location_mode="school",
+               travel_km=60, title="Gastles elektronica")
+    login(client, teacher)
+
+    page = client.get(f"{SEARCH_URL}?offer_type=guest_lesson")
+
+    assert page.status_code == 200
+    found = results(page)
+    assert len(found) == 1
+    assert "Gastles elektronica" in found[0]
+    assert '<option selected value="guest_lesson">' in text(page) or re.search(
+        r'<option[^>]*value="guest_lesson"[^>]*selected', text(page))
+
+
+def test_a_visitor_searches_without_distances(client, offer):
+    page = client.get(SEARCH_URL)
+
+    assert page.status_code == 200
+    assert any("Rondleiding lasrobots" in r for r in results(page))
+    assert not any("<strong>" in r for r in results(page))
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("offer_type=nonsense", "offer_type"), ("level=abc", "level"), ("sector=999999", "sector")])
+def test_a_bad_filter_answers_400_on_the_field(client, teacher, query, field):
+    login(client, teacher)
+
+    response = client.get(f"{SEARCH_URL}?{query}")
+
+    assert response.status_code == 400
+    assert field_error(response, field)
+    assert not results(response)
+
+
+def test_the_search_runs_as_many_statements_for_15_offers_as_for_3(client, make, teacher,
+                                                                   count_queries):
+    for _ in range(3):
+        make.offer()
+    login(client, teacher)
+    client.get(SEARCH_URL)  # warm caches that a first request fills
+
+    with count_queries() as few:
+        assert len(results(client.get(SEARCH_URL))) == 3
+    for code in ("havo", "mbo_2", "vmbo_tl", "vmbo_kb") * 3:
+        make.offer(level_ids=[level_by_code(code).id])
+    with count_queries() as many:
+        assert len(results(client.get(SEARCH_URL))) == 15
+
+    assert len(many) == len(few), "\n".join(many)
+
+
+# --- requesting -----------------------------------------------------------------------------
+
+def test_a_teacher_requests_an_offer(client, teacher, offer):
+    login(client, teacher)
+    assert 'name="level_id"' in text(client.get(f"/aanvragen/aanbod/{offer.id}"))
+
+    response = request_offer(client, offer)
+
+    assert response.status_code == 302
+    booking = find(Booking, Booking.offer_id == offer.id)
+    assert location(response) == f"/aanvragen/{booking.id}"
+    assert (booking.status, booking.group_size, booking.wanted_on.isoformat()) == (
+        "requested", 24, WANTED)
+    assert (booking.requested_by_id, booking.message) == (teacher.id, "Graag in de ochtend.")
+    mine = client.get("/aanvragen")
+    assert mine.status_code == 200
+    assert "Rondleiding lasrobots" in text(mine)
+    assert f'href="/aanvragen/{booking.id}"' in text(mine)
+
+
+def test_a_group_above_the_maximum_answers_422_on_group_size(client, teacher, offer):
+    login(client, teacher)
+
+    response = request_offer(client, offer, group_size=31)
+
+    assert response.status_code == 422
+    assert field_error(response, "group_size")
+    assert count(Booking, Booking.offer_id == offer.id) == 0
+
+
+def test_a_date_outside_the_period_answers_422_on_wanted_on(client, teacher, offer):
+    login(client, teacher)
+
+    response = request_offer(client, offer, wanted_on="2001-01-01")
+
+    assert response.status_code == 422
+    assert field_error(response, "wanted_on")
+
+
+def test_a_level_the_offer_does_not_serve_is_refused(client, teacher, offer):
+    login(client, teacher)
+
+    response = request_offer(client, offer, level_id=level_by_code("wo").id, strict=False)
+
+    assert response.status_code == 422
+    assert field_error(response, "level_id")
+    assert count(Booking, Booking.offer_id == offer.id) == 0
+
+
+def test_a_company_member_cannot_open_the_request_form(client, make, offer):
+    login(client, make.owner_of(make.company()))
+
+    assert client.get(f"/aanvragen/aanbod/{offer.id}").status_code == 403
+
+
+def test_a_teacher_without_school_is_sent_to_register_it(client, make, offer):
+    login(client, make.user(security.TEACHER))
+
+    response = client.get(f"/aanvragen/aanbod/{offer.id}")
+
+    assert response.status_code == 302
+    assert location(response) == "/school/registreren"
+
+
+def test_a_draft_cannot_be_requested(client, make, teacher):
+    draft = make.offer(status="draft")
+    login(client, teacher)
+
+    assert client.get(f"/aanvragen/aanbod/{draft.id}").status_code == 404
+
+
+# --- answering ------------------------------------------------------------------------------
+
+@pytest.fixture
+def booking(make, offer, teacher):
+    return make.booking(offer, teacher)
+
+
+def test_the_company_accepts_and_the_teacher_sees_it(client, make, offer, booking, teacher,
+                                                     new_client):
+    login(client, make.owner_of(offer.company))
+    url = f"/aanvragen/{booking.id}"
+    assert f'formaction="{url}/accepteren"' in text(client.get(url))
+
+    response = submit(client, url, {"message": "Welkom om 9 uur."},
+                      action=f"{url}/accepteren")
+
+    assert response.status_code == 302
+    assert location(response) == url
+    assert reload(Booking, booking.id).status == "accepted"
+    assert reload(Offer, offer.id).places_taken == 1
+    school_side = new_client()
+    login(school_side, teacher)
+    page = school_side.get(url)
+    assert status_style(page) == "success"
+    assert "Welkom om 9 uur." in text(page)
+
+
+def test_declining_needs_a_message(client, make, offer, booking):
+    login(client, make.owner_of(offer.company))
+    url = f"/aanvragen/{booking.id}"
+
+    response = submit(client, url, {"message": ""}, action=f"{url}/afwijzen")
+
+    assert response.status_code == 422
+    assert field_error(response, "message")
+    assert reload(Booking, booking.id).status == "requested"
+
+    response = submit(client, url, {"message": "Vol in mei."}, action=f"{url}/afwijzen")
+
+    assert response.status_code == 302
+    declined = reload(Booking, booking.id)
+    assert (declined.status, declined.response) == ("declined", "Vol in mei.")
+
+
+def test_the_teacher_withdraws_a_request_with_a_reason(client, booking, teacher, offer):
+    login(client, teacher)
+    url = f"/aanvragen/{booking.id}"
+    assert f'formaction="{url}/accepteren"' not in text(client.get(url))
+
+    assert submit(client, url, {"message": ""}, action=f"{url}/annuleren").status_code == 422
+    response = submit(client, url, {"message": "De bus valt uit."}, action=f"{url}/annuleren")
+
+    assert response.status_code == 302
+    assert reload(Booking, booking.id).status == "cancelled"
+    assert reload(Offer, offer.id).places_taken == 0
+
+
+def test_another_company_gets_404_and_changes_nothing(client, make, booking):
+    login(client, make.owner_of(make.company()))
+    token = csrf_token(text(client.get("/bedrijf")))
+    url = f"/aanvragen/{booking.id}"
+
+    assert client.get(url).status_code == 404
+    for action in ("accepteren", "afwijzen", "annuleren"):
+        response = client.post(f"{url}/{action}", data={"csrf_token": token, "message": "x"})
+        assert response.status_code == 404
+    assert reload(Booking, booking.id).status == "requested"
+    assert reload(Offer, booking.offer_id).places_taken == 0
+
+
+def test_another_school_gets_404(client, make, booking):
+    login(client, make.owner_of(make.school()))
+
+    assert client.get(f"/aanvragen/{booking.id}").status_code == 404
+    assert "Rondleiding lasrobots" not in text(client.get("/aanvragen"))
+
+
+def test_a_teacher_cannot_accept_their_own_request(client, booking, teacher):
+    login(client, teacher)
+    token = csrf_token(text(client.get(f"/aanvragen/{booking.id}")))
+
+    response = client.post(f"/aanvragen/{booking.id}/accepteren",
+                           data={"csrf_token": token, "message": ""})
+
+    assert response.status_code == 403
+    assert reload(Booking, booking.id).status == "requested"
+
+
+def test_the_last_place_cannot_be_given_twice(client, make, teacher):
+    offer = make.offer(capacity=1)
+    first = make.booking(offer, teacher)
+    second = make.booking(offer, make.owner_of(make.school()))
+    login(client, make.owner_of(offer.company))
+    submit(client, f"/aanvragen/{first.id}", action=f"/aanvragen/{first.id}/accepteren")
+    url = f"/aanvragen/{second.id}"
+
+    response = submit(client, url, action=f"{url}/accepteren")
+
+    assert response.status_code == 422
+    assert form_alert(response)
+    assert status_style(response) == "warning"  # the page does not claim it was accepted
+    assert reload(Offer, offer.id).places_taken == 1
+    assert reload(Booking, second.id).status == "requested"
+    assert reload(Booking, first.id).status == "accepted"
