@@ -7,6 +7,7 @@ code opens joining it through a savepoint.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -14,6 +15,18 @@ from portal import create_app
 from portal.extensions import db
 from portal.seeding.reference import load_reference
 from tests import factories
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a new application context, as on a server.
+
+    The session fixture keeps an application context open, and a request pushed inside it would
+    reuse it: Flask-Login's user in `g` and the database session would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def pytest_report_header(config):
@@ -37,6 +50,7 @@ def app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = database_url(tmp_path_factory)
 
     app = create_app(Config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()

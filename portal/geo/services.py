@@ -13,20 +13,27 @@ _LABEL = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<province>[^()]+)\)\s*$")
 _entries_cache = {}
 
 
-def _entries():
-    """(name, place_id, population) for every place and alias, cached per database."""
-    key = str(db.engine.url)
+def _load(key, query):
+    """Rows of the gazetteer, cached per database until the number of places changes."""
+    cache_key = (str(db.engine.url), key)
     count = db.session.scalar(select(func.count(Place.id)))
-    cached = _entries_cache.get(key)
+    cached = _entries_cache.get(cache_key)
     if cached and cached[0] == count:
         return cached[1]
-    rows = db.session.execute(select(Place.name, Place.id, Place.population)).all()
-    rows += db.session.execute(
-        select(PlaceAlias.name, Place.id, Place.population).join(PlaceAlias.place)
-    ).all()
-    entries = [tuple(row) for row in rows]
-    _entries_cache[key] = (count, entries)
-    return entries
+    rows = [tuple(row) for row in db.session.execute(query)]
+    _entries_cache[cache_key] = (count, rows)
+    return rows
+
+
+def _names():
+    """(name, place_id, population) of every place under its own name."""
+    return _load("names", select(Place.name, Place.id, Place.population))
+
+
+def _entries():
+    """(name, place_id, population) under every name a place has, aliases included."""
+    return _names() + _load("aliases", select(PlaceAlias.name, Place.id, Place.population)
+                            .join(PlaceAlias.place))
 
 
 def find_places(query, limit=8):
@@ -50,18 +57,34 @@ def _by_label(text):
     )
 
 
+def _exact(text):
+    """Places named exactly `text` (normalised): by their own name if any, else by an alias."""
+    wanted = normalise(text)
+    own = {place_id for name, place_id, _ in _names() if normalise(name) == wanted}
+    if own:
+        return own
+    return {place_id for name, place_id, _ in _entries() if normalise(name) == wanted}
+
+
 def resolve_place(text, field="place"):
-    """The one place the user meant by `text`, or ValidationFailed naming the candidates."""
+    """The one place the user meant by `text`, or ValidationFailed naming the candidates.
+
+    In order: a label such as "Hengelo (Overijssel)"; a place's own name; another name
+    ("Den Bosch"); a confident typo-tolerant match ("Vlisingen"). Two places of the same name
+    are never guessed between.
+    """
     text = (text or "").strip()
     if not text:
         raise ValidationFailed({field: _("Enter a place.")})
     place = _by_label(text)
     if place is not None:
         return place
-    match = best_place(text, _entries())
-    if match is not None:
-        exact = [e for e in _entries() if normalise(e[0]) == normalise(text)]
-        if len({e[1] for e in exact}) <= 1:
+    exact = _exact(text)
+    if len(exact) == 1:
+        return db.session.get(Place, exact.pop())
+    if not exact:
+        match = best_place(text, _entries())
+        if match is not None:
             return db.session.get(Place, match.place_id)
     suggestions = find_places(text, limit=4)
     if not suggestions:

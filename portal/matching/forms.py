@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SearchField, SelectField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import SearchField, SelectField
+from wtforms.validators import Length, Optional
 
 from portal.forms import choices
 from portal.taxonomy.offer_types import OFFER_TYPES
@@ -26,4 +26,3 @@ class SearchForm(FlaskForm):
     level = SelectField(_l("Level"), coerce=_optional_int, validators=[Optional()])
     max_km = SelectField(_l("Maximum distance from your school"), coerce=int, default=50,
                          choices=choices(DISTANCES), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=10000)], default=1)

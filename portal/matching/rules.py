@@ -206,12 +206,13 @@ def _exclusion(
         return "level"
     if query.wanted_on is not None and not _in_period(candidate, query.wanted_on):
         return "period"
-    if distance is not None:
-        mode = candidate.location_mode
-        if mode == "company" and query.max_km is not None and distance > query.max_km:
-            return "distance"
-        # At the school it is the company that travels, so only its own range counts.
-        if mode == "school" and candidate.travel_km is not None and distance > candidate.travel_km:
+    if distance is not None and candidate.location_mode != "online":
+        # At the school it is the company that travels, so its own range counts; a company that
+        # states none is held to the teacher's radius, like a visit.
+        limit = query.max_km
+        if candidate.location_mode == "school" and candidate.travel_km is not None:
+            limit = candidate.travel_km
+        if limit is not None and distance > limit:
             return "distance"
     if text is not None and text[0] < TEXT_THRESHOLD:
         return "text"

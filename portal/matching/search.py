@@ -14,7 +14,7 @@ from portal.geo.distance import bounding_box
 from portal.geo.models import Place
 from portal.matching.rules import DEFAULT_WEIGHTS, Area, Candidate, Query, rank
 from portal.offers.models import PUBLISHED, Offer
-from portal.taxonomy.codes import AT_COMPANY
+from portal.taxonomy.codes import AT_SCHOOL, ONLINE
 from portal.taxonomy.models import EducationLevel, Sector
 
 # Beyond this many candidates the search asks for narrower filters rather than rank a sample.
@@ -79,10 +79,13 @@ def _candidate_query(filters, chamber_ids, origin):
     if origin is not None and filters.max_km:
         min_lat, max_lat, min_lon, max_lon = bounding_box(origin.latitude, origin.longitude,
                                                           filters.max_km)
-        # Only visits at the company are bounded by the teacher's radius; lessons at the school
-        # are bounded by the company's travel distance, which the rules check.
-        query = query.where(or_(Offer.location_mode != AT_COMPANY, and_(
-            Place.latitude.between(min_lat, max_lat), Place.longitude.between(min_lon, max_lon))))
+        # The teacher's radius bounds everything but online offers and lessons at the school
+        # whose company states its own travel distance; the rules check that distance.
+        query = query.where(or_(
+            Offer.location_mode == ONLINE,
+            and_(Offer.location_mode == AT_SCHOOL, Offer.travel_km.is_not(None)),
+            and_(Place.latitude.between(min_lat, max_lat),
+                 Place.longitude.between(min_lon, max_lon))))
     return query.order_by(Offer.id).limit(CANDIDATE_LIMIT + 1)
 
 

@@ -25,7 +25,7 @@ def search():
         result = find_offers(SearchFilters(
             offer_type=form.offer_type.data or None, sector_id=form.sector.data,
             level_id=form.level.data, max_km=form.max_km.data or None,
-            text=form.q.data or "", page=form.page.data or 1), school=school)
+            text=form.q.data or "", page=request.args.get("page", 1, type=int)), school=school)
     status = 200 if result is not None else 400
     return render_template("matching/search.html", form=form, result=result,
                            school=school), status

@@ -118,6 +118,14 @@ def offers_of_company(*, actor, company):
     ))
 
 
+def get_own_offer(actor, offer_id):
+    """The offer if the actor works for its company; NotFound for everyone else."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or not is_member(actor, offer.company):
+        raise NotFound("offer")
+    return offer
+
+
 def get_offer_for(actor, offer_id):
     """The offer if the actor may see it: published ones to anyone, others to its company and
     the moderators who may decide it."""

@@ -51,7 +51,7 @@ def create():
 @bp.route("/<int:offer_id>/bewerken", methods=["GET", "POST"])
 @role_required(security.COMPANY_MEMBER)
 def edit(offer_id):
-    offer = services.get_offer_for(current_user, offer_id)
+    offer = services.get_own_offer(current_user, offer_id)
     form = _offer_form(obj=offer)
     if form.validate_on_submit():
         try:
@@ -67,7 +67,7 @@ def edit(offer_id):
 @bp.post("/<int:offer_id>/indienen")
 @role_required(security.COMPANY_MEMBER)
 def submit(offer_id):
-    offer = services.get_offer_for(current_user, offer_id)
+    offer = services.get_own_offer(current_user, offer_id)
     form = FlaskForm()
     if form.validate_on_submit():
         try:

@@ -36,7 +36,7 @@ def test_the_demo_data_set(make):
     assert column_values(School.school_stage) == {"po", "vo", "mbo"}
     assert column_values(Company.status) == {"approved", "pending"}
     belgian = db.session.scalars(select(Company).where(Company.enterprise_number.is_not(None)))
-    assert {company.place.province.code for company in belgian} == {"BE-VLG"}
+    assert "BE-VLG" in {company.place.province.code for company in belgian}
     assert db.session.scalar(select(func.count(Booking.id))) >= 1
     assert summary.text().startswith("demo data: ")
 

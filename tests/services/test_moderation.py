@@ -2,7 +2,7 @@
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import security
 from portal.audit import AuditEvent
@@ -17,16 +17,16 @@ def regions(make):
     """Two Technocentra with a moderator each, and a waiting company and offer in each region."""
     zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",), name="TC Zeeland"))
     flevoland = make.moderator(make.technocentrum(provinces=("NL-FL",), name="TC Flevoland"))
-    vlissingen = make.company(place="Vlissingen", approved=False, name="Damen Vlissingen")
-    almere = make.company(place="Almere Stad", approved=False, name="Almeerse Installatie")
-    vlissingen_offer = make.offer(make.company(place="Middelburg (Zeeland)"), status="pending",
+    vlissingen = make.company(place="Vlissingen", approved=False, name="Scheldewerf Vlissingen")
+    almere = make.company(place="Almere Stad", approved=False, name="Installatiebedrijf Almere")
+    zeeland_offer = make.offer(make.company(place="Middelburg (Zeeland)"), status="pending",
                                   title="Rondleiding op de scheepswerf")
-    almere_offer = make.offer(make.company(place="Almere Stad"), status="pending",
+    flevoland_offer = make.offer(make.company(place="Almere Stad"), status="pending",
                               title="Gastles zonnepanelen", offer_type="guest_lesson",
                               location_mode="school", travel_km=30)
     return SimpleNamespace(zeeland=zeeland, flevoland=flevoland, vlissingen=vlissingen,
-                           almere=almere, vlissingen_offer=vlissingen_offer,
-                           almere_offer=almere_offer)
+                           almere=almere, zeeland_offer=zeeland_offer,
+                           flevoland_offer=flevoland_offer)
 
 
 def pending_offer_of(make, company):
@@ -47,21 +47,25 @@ def events(action):
                                    .order_by(AuditEvent.id)))
 
 
+def event_count():
+    return db.session.scalar(select(func.count(AuditEvent.id)))
+
+
 def test_a_moderator_sees_only_their_own_region(regions):
-    assert queue(regions.zeeland) == (["Damen Vlissingen"], ["Rondleiding op de scheepswerf"])
-    assert queue(regions.flevoland) == (["Almeerse Installatie"], ["Gastles zonnepanelen"])
+    assert queue(regions.zeeland) == (["Scheldewerf Vlissingen"], ["Rondleiding op de scheepswerf"])
+    assert queue(regions.flevoland) == (["Installatiebedrijf Almere"], ["Gastles zonnepanelen"])
 
 
 def test_the_admin_sees_every_region(make, regions):
     companies, offers = queue(make.admin())
 
-    assert companies == ["Damen Vlissingen", "Almeerse Installatie"]
+    assert companies == ["Scheldewerf Vlissingen", "Installatiebedrijf Almere"]
     assert offers == ["Rondleiding op de scheepswerf", "Gastles zonnepanelen"]
 
 
 def test_decided_items_leave_the_queue(make, regions):
     moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
-    moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+    moderation.reject_offer(actor=regions.zeeland, offer=regions.zeeland_offer,
                             reason="Beschrijf de veiligheidsregels.")
 
     assert queue(regions.zeeland) == ([], [])
@@ -109,18 +113,18 @@ def test_rejecting_needs_a_reason(regions, reason):
     assert set(failed.value.errors) == {"reason"}
 
     with pytest.raises(ValidationFailed) as failed:
-        moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+        moderation.reject_offer(actor=regions.zeeland, offer=regions.zeeland_offer,
                                 reason=reason)
     assert set(failed.value.errors) == {"reason"}
 
     db.session.refresh(regions.vlissingen)
-    db.session.refresh(regions.vlissingen_offer)
-    assert (regions.vlissingen.status, regions.vlissingen_offer.status) == ("pending", "pending")
+    db.session.refresh(regions.zeeland_offer)
+    assert (regions.vlissingen.status, regions.zeeland_offer.status) == ("pending", "pending")
 
 
 def test_approve_and_reject_an_offer(regions):
-    published = moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer)
-    rejected = moderation.reject_offer(actor=regions.flevoland, offer=regions.almere_offer,
+    published = moderation.approve_offer(actor=regions.zeeland, offer=regions.zeeland_offer)
+    rejected = moderation.reject_offer(actor=regions.flevoland, offer=regions.flevoland_offer,
                                        reason="Geef aan tot hoe ver u reist.")
 
     db.session.refresh(published)
@@ -138,7 +142,7 @@ def test_approve_and_reject_an_offer(regions):
 
 
 def test_a_rejected_offer_can_be_resubmitted(make, regions):
-    offer = regions.almere_offer
+    offer = regions.flevoland_offer
     moderation.reject_offer(actor=regions.flevoland, offer=offer, reason="Te vaag.")
 
     submit_offer(actor=make.owner_of(offer.company), offer=offer)
@@ -148,24 +152,24 @@ def test_a_rejected_offer_can_be_resubmitted(make, regions):
 
 
 def test_another_regions_moderator_cannot_decide(regions):
-    before = len(list(db.session.scalars(select(AuditEvent.id))))
+    before = event_count()
     attempts = [
         lambda: moderation.approve_company(actor=regions.zeeland, company=regions.almere),
         lambda: moderation.reject_company(actor=regions.zeeland, company=regions.almere,
                                           reason="Niet in Zeeland."),
         lambda: moderation.approve_offer(actor=regions.flevoland,
-                                         offer=regions.vlissingen_offer),
-        lambda: moderation.reject_offer(actor=regions.flevoland, offer=regions.vlissingen_offer,
+                                         offer=regions.zeeland_offer),
+        lambda: moderation.reject_offer(actor=regions.flevoland, offer=regions.zeeland_offer,
                                         reason="Niet in Flevoland."),
     ]
     for attempt in attempts:
         with pytest.raises(NotAllowed):
             attempt()
 
-    for item in (regions.almere, regions.vlissingen_offer):
+    for item in (regions.almere, regions.zeeland_offer):
         db.session.refresh(item)
         assert (item.status, item.decision_reason) == ("pending", None)
-    assert len(list(db.session.scalars(select(AuditEvent.id)))) == before
+    assert event_count() == before
 
 
 def test_another_regions_moderator_cannot_approve_an_offer_of_a_pending_company(make, regions):
@@ -189,14 +193,14 @@ def test_an_offer_of_a_company_not_yet_approved_cannot_be_approved(make, regions
 
 def test_deciding_twice_is_refused(regions):
     moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
-    moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer)
+    moderation.approve_offer(actor=regions.zeeland, offer=regions.zeeland_offer)
 
     for attempt in (
         lambda: moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen),
         lambda: moderation.reject_company(actor=regions.zeeland, company=regions.vlissingen,
                                           reason="Toch niet."),
-        lambda: moderation.approve_offer(actor=regions.zeeland, offer=regions.vlissingen_offer),
-        lambda: moderation.reject_offer(actor=regions.zeeland, offer=regions.vlissingen_offer,
+        lambda: moderation.approve_offer(actor=regions.zeeland, offer=regions.zeeland_offer),
+        lambda: moderation.reject_offer(actor=regions.zeeland, offer=regions.zeeland_offer,
                                         reason="Toch niet."),
     ):
         with pytest.raises(ValidationFailed) as failed:
@@ -204,7 +208,7 @@ def test_deciding_twice_is_refused(regions):
         assert set(failed.value.errors) == {""}
 
     assert regions.vlissingen.status == "approved"
-    assert regions.vlissingen_offer.status == "published"
+    assert regions.zeeland_offer.status == "published"
     assert len([e for e in events("company.approved")
                 if e.subject_id == regions.vlissingen.id]) == 1
 

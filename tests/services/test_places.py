@@ -52,9 +52,23 @@ def test_a_label_names_one_place_exactly():
     ("Vlisingen", "Vlissingen (Zeeland)"),
     ("almere stad", "Almere Stad (Flevoland)"),
     ("Terneuzen", "Terneuzen (Zeeland)"),
-    ("Luik", "Liège (Wallonië)"),
 ])
 def test_resolve_place_picks_the_one_place_meant(typed, label):
+    assert resolve_place(typed).label == label
+
+
+def test_a_belgian_city_is_found_by_its_dutch_and_its_french_name():
+    luik = resolve_place("Luik")
+
+    assert (luik.country_code, luik.province.code) == ("BE", "BE-WAL")
+    assert resolve_place("Liège").id == luik.id
+
+
+@pytest.mark.parametrize("typed, label", [
+    ("Gent", "Gent (Vlaanderen)"),  # also an alias of Gendt (Gelderland)
+    ("Roosendaal", "Roosendaal (Noord-Brabant)"),  # also an alias of Rozendaal (Gelderland)
+])
+def test_a_places_own_name_wins_over_another_places_alias(typed, label):
     assert resolve_place(typed).label == label
 
 
@@ -104,6 +118,6 @@ def test_the_landsdeel_of_dutch_places(name, province, landsdeel):
 
 
 def test_belgian_places_have_no_landsdeel():
-    for name in ("Gent", "Antwerp", "Brugge", "Kortrijk"):
+    for name in ("Gent", "Brugge", "Kortrijk", "Leuven"):
         place = place_named(name, "BE-VLG")
         assert (place.country_code, place.landsdeel_id) == ("BE", None)

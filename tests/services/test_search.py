@@ -1,6 +1,5 @@
 """Searching offers: filters, ranking with reasons, hard rules, and a fixed number of queries."""
 import pytest
-from sqlalchemy import select
 
 from portal.bookings import services as bookings
 from portal.extensions import db
@@ -128,6 +127,15 @@ def test_a_lesson_at_school_needs_the_school_within_the_companys_travel_km(make,
     assert ids(search(school)) == [goes.id]
     assert ids(search(groningen_school)) == [groningen.id]
     assert ("distance", "at_school") in codes(search(school).hits[0][0])
+
+
+def test_a_lesson_at_school_without_travel_km_stays_within_the_teachers_radius(make, school):
+    far_lesson = offer_at(make, "Groningen", offer_type="guest_lesson", location_mode="school",
+                          travel_km=None, title="Gastles zonne-energie")
+    near_visit = offer_at(make, "Vlissingen")
+
+    assert ids(search(school, max_km=50)) == [near_visit.id]
+    assert far_lesson.id in ids(search(school))
 
 
 def test_text_forgives_typos(make, school):

@@ -128,10 +128,11 @@ def test_radius_ignored_without_origin():
     assert score(make(area=AMSTERDAM), Query(max_km=1)) is not None
 
 
-@pytest.mark.parametrize(("travel_km", "expected"), [(6, "distance"), (7, None), (None, None)])
+@pytest.mark.parametrize(("travel_km", "expected"), [(6, "distance"), (7, None), (None, "distance")])
 def test_activity_at_school_limited_by_company_travel(travel_km, expected):
     candidate = make(location_mode="school", area=VLISSINGEN, travel_km=travel_km)
-    # The teacher's own radius is tiny: it must not matter, the teacher doesn't travel.
+    # The teacher's own radius is tiny: it does not matter when the company states how far it
+    # travels; a company that states nothing is held to the teacher's radius.
     query = Query(origin=MIDDELBURG, max_km=1)
     assert exclusion(candidate, query, distance_km(candidate, query)) == expected
 
