@@ -55,6 +55,7 @@ bench: $(INSTALLED) translations
 
 extract-messages: $(INSTALLED)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	  --ignore-dirs ".* __pycache__" \
 	  -o portal/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations \
 	  --no-fuzzy-matching

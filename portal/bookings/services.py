@@ -43,12 +43,12 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
                               "This offer is fully booked: all %(num)d places are taken.",
                               offer.capacity)
     if wanted_on is None or wanted_on < today:
-        errors["wanted_on"] = _("Choose a date from today on.")
+        errors["wanted_on"] = _("Choose today or a later date.")
     elif (offer.starts_on and wanted_on < offer.starts_on) or (
             offer.ends_on and wanted_on > offer.ends_on):
         errors["wanted_on"] = _("Choose a date within the offer's period.")
     if group_size is None or group_size < 1:
-        errors["group_size"] = _("The group has at least one person.")
+        errors["group_size"] = _("A group has at least one person.")
     elif offer.max_group_size and group_size > offer.max_group_size:
         errors["group_size"] = _("This offer takes groups of at most %(n)d.",
                                  n=offer.max_group_size)

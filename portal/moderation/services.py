@@ -59,7 +59,7 @@ def _require_reason(reason):
 def _decide_company(actor, company, status, reason):
     security.require(can_moderate(actor, company), "outside the moderator's region")
     if company.status != PENDING:
-        raise ValidationFailed({"": _("This company has already been decided on.")})
+        raise ValidationFailed({"": _("A decision has already been made about this company.")})
     company.status = status
     company.decision_reason = reason
     company.decided_at = utcnow()
@@ -93,7 +93,7 @@ def _decide_offer(actor, offer, status, reason):
 def approve_offer(*, actor, offer):
     """Publish the offer; its company must have been approved first."""
     if not offer.company.is_approved and can_moderate(actor, offer.company):
-        raise ValidationFailed({"": _("Approve the company before its offers.")})
+        raise ValidationFailed({"": _("Approve the company first, then its offers.")})
     return _decide_offer(actor, offer, PUBLISHED, None)
 
 

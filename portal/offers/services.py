@@ -1,5 +1,6 @@
 """Use cases of offers: a company creates, edits and submits them for moderation."""
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -31,7 +32,7 @@ def _clean(fields):
     if offer_type not in OFFER_TYPE_CODES:
         errors["offer_type"] = _("Choose a type of offer.")
     elif not location_mode_fits(offer_type, fields.get("location_mode")):
-        errors["location_mode"] = _("This place does not fit this type of offer.")
+        errors["location_mode"] = _("This location does not suit this type of offer.")
     if not (fields.get("title") or "").strip():
         errors["title"] = _("Enter a title.")
     if not (fields.get("description") or "").strip():
@@ -87,8 +88,9 @@ def update_offer(*, actor, offer, **fields):
         raise ValidationFailed({"": _("A published offer cannot be changed here.")})
     values, sectors, levels = _clean(fields)
     if values["capacity"] < offer.places_taken:
-        raise ValidationFailed({"capacity": _("%(n)d places are already booked.",
-                                              n=offer.places_taken)})
+        raise ValidationFailed({"capacity": ngettext(
+            "One place is already booked.", "%(num)d places are already booked.",
+            offer.places_taken)})
     for key, value in values.items():
         setattr(offer, key, value)
     offer.sectors, offer.levels = sectors, levels

@@ -208,10 +208,10 @@ def _bookings(companies, teachers, today):
     if db.session.scalar(select(func.count(Booking.id)).where(Booking.school_id == school.id)):
         return
     company, owner = companies[0]
-    published = [o for o in company.offers if o.status == "published"]
+    published = [o for o in company.offers if o.status == "published"
+                 and any(lvl.stage == school.school_stage for lvl in o.levels)]
     for number, offer in enumerate(published[:2]):
-        level = next((lvl for lvl in offer.levels if lvl.stage == school.school_stage),
-                     offer.levels[0])
+        level = next(lvl for lvl in offer.levels if lvl.stage == school.school_stage)
         booking = request_booking(
             actor=teacher, offer=offer, wanted_on=max(today, offer.starts_on) + timedelta(
                 days=14 + 7 * number),

@@ -128,7 +128,8 @@ def test_radius_ignored_without_origin():
     assert score(make(area=AMSTERDAM), Query(max_km=1)) is not None
 
 
-@pytest.mark.parametrize(("travel_km", "expected"), [(6, "distance"), (7, None), (None, "distance")])
+@pytest.mark.parametrize(("travel_km", "expected"),
+                         [(6, "distance"), (7, None), (None, "distance")])
 def test_activity_at_school_limited_by_company_travel(travel_km, expected):
     candidate = make(location_mode="school", area=VLISSINGEN, travel_km=travel_km)
     # The teacher's own radius is tiny: it does not matter when the company states how far it
