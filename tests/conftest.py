@@ -30,8 +30,9 @@ class IsolatedClient(FlaskClient):
 
 
 def pytest_report_header(config):
-    url = os.environ.get("PORTAL_TEST_DATABASE_URL") or "sqlite:// (in memory)"
-    return f"portal test database: {url.split('@')[-1]}"
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    where = url.split("@")[-1] if url else "a new SQLite file"
+    return f"portal test database: {where}"
 
 
 def database_url(tmp_path_factory):
@@ -64,7 +65,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Roll back whatever a test wrote, however often the code under test commits."""
-    if "e2e" in request.keywords:
+    if "e2e" in request.keywords or "own_app" in request.keywords:
         yield
         return
     connection = db.engine.connect()

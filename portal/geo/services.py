@@ -11,6 +11,8 @@ from portal.geo.names import best_place, match_places, normalise
 
 _LABEL = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<province>[^()]+)\)\s*$")
 _entries_cache = {}
+# Suggestions below this score share a few letters with the text, not a likely typo.
+SUGGESTION_SCORE = 75
 
 
 def _load(key, query):
@@ -36,9 +38,10 @@ def _entries():
                             .join(PlaceAlias.place))
 
 
-def find_places(query, limit=8):
+def find_places(query, limit=8, min_score=0):
     """Places whose name or alias looks like `query`, best first."""
-    matches = match_places(query or "", _entries(), limit=limit)
+    matches = [m for m in match_places(query or "", _entries(), limit=limit)
+               if m.score >= min_score]
     places = {p.id: p for p in db.session.scalars(
         select(Place).where(Place.id.in_([m.place_id for m in matches]))
     )}
@@ -86,7 +89,7 @@ def resolve_place(text, field="place"):
         match = best_place(text, _entries())
         if match is not None:
             return db.session.get(Place, match.place_id)
-    suggestions = find_places(text, limit=4)
+    suggestions = find_places(text, limit=4, min_score=SUGGESTION_SCORE)
     if not suggestions:
         raise ValidationFailed({field: _("We do not know a place called %(name)s.", name=text)})
     labels = ", ".join(p.label for p in suggestions)
