@@ -7,6 +7,7 @@ decides which of them a user meant.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ CONFIDENT_SCORE = 85.0
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=100_000)  # the gazetteer has ~20,000 names and aliases
 def normalise(name: str) -> str:
     """Return the comparison form of a place name.
 
