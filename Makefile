@@ -28,7 +28,7 @@ instance:
 run: $(INSTALLED) translations instance
 	$(FLASK) db upgrade
 	$(FLASK) seed reference
-	$(FLASK) seed demo
+	$(FLASK) seed demo --if-empty
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
@@ -40,7 +40,7 @@ test-sqlite: $(INSTALLED) translations
 
 test-postgres: $(INSTALLED) translations
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
-	  $(PY) -m pytest -m "not e2e"; \
+	  $(PY) -m pytest; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI must set PORTAL_TEST_DATABASE_URL: the suite has to run on PostgreSQL too"; exit 1; \
 	else \

@@ -63,9 +63,11 @@ def register_errorhandlers(app):
 
 
 def register_template_helpers(app):
+    from portal.taxonomy.templating import register_taxonomy_helpers
     from portal.views import register_template_globals
 
     register_template_globals(app)
+    register_taxonomy_helpers(app)
 
 
 def register_commands(app):

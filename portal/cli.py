@@ -27,15 +27,20 @@ def seed_reference():
 
 
 @seed.command("demo")
-def seed_demo():
+@click.option("--if-empty", is_flag=True, help="Load only into a database without organisations.")
+def seed_demo(if_empty):
     """The demo data set, through the services (idempotent); prints the demo logins."""
-    from portal.seeding.demo import DEMO_PASSWORD, load_demo
+    from portal.seeding.demo import DEMO_PASSWORD, Summary, database_is_empty, load_demo
 
-    summary = load_demo()
-    click.echo(summary.text())
+    if if_empty and not database_is_empty():
+        summary = Summary()
+        click.echo("the database already holds data: demo data not loaded")
+    else:
+        summary = load_demo()
+        click.echo(summary.text())
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in summary.logins:
-        click.echo(f"  {role:<20} {email}")
+        click.echo(f"  {role:<24} {email}")
 
 
 @click.command("create-admin")

@@ -34,9 +34,6 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    SEARCH_PAGE_SIZE = 20
-    # Passwords shorter than this are refused at registration.
-    PASSWORD_MIN_LENGTH = 10
 
 
 class DevelopmentConfig(Config):

@@ -3,6 +3,7 @@
 No commit helpers live here: services commit, exactly once per use case.
 """
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
@@ -17,8 +18,16 @@ NAMING_CONVENTION = {
 }
 
 
+PORTAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")  # Brussels keeps the same time
+
+
 def utcnow():
     return datetime.now(UTC)
+
+
+def local_today():
+    """Today's date where the portal's users are, whatever the server's clock zone."""
+    return datetime.now(PORTAL_TIMEZONE).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -24,15 +24,6 @@ STATUS_STYLES = {
 SCHOOL_STAGES = {"po": _l("Primary school (PO)"), "vo": _l("Secondary school (VO)"),
                  "mbo": _l("Vocational school (MBO)")}
 
-ROLE_LABELS = {
-    "company_member": _l("Company"),
-    "teacher": _l("Teacher"),
-    "school_coordinator": _l("School coordinator"),
-    "moderator": _l("Moderator"),
-    "admin": _l("Administrator"),
-}
-
-
 def status_label(code):
     return STATUS_LABELS.get(code, code)
 

@@ -3,6 +3,8 @@
 Feature services decide *who* may do *what* with these primitives; nothing is allowed unless a
 check says so.
 """
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -17,6 +19,7 @@ ROLES = (COMPANY_MEMBER, TEACHER, SCHOOL_COORDINATOR, MODERATOR, ADMIN)
 SCHOOL_ROLES = (TEACHER, SCHOOL_COORDINATOR)
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+_dummy = None
 
 
 def configure_hasher(time_cost=None, memory_cost=None):
@@ -31,6 +34,14 @@ def configure_hasher(time_cost=None, memory_cost=None):
 
 def hash_password(password):
     return _hasher.hash(password)
+
+
+def dummy_hash():
+    """A hash with the current parameters that no password matches, for timing-safe refusals."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(32)))
+    return _dummy[1]
 
 
 def verify_password(password_hash, password):

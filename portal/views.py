@@ -7,12 +7,12 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import security
 from portal.errors import NotAllowed, NotFound
+from portal.extensions import db
 from portal.labels import SCHOOL_STAGES, status_label, status_style
-from portal.taxonomy.offer_types import location_mode_label, offer_type_label
-from portal.taxonomy.services import localised_name
 
 
 def register_error_pages(app):
@@ -42,17 +42,27 @@ def register_error_pages(app):
     def too_many(error):
         return page(429, _("Too many attempts"), _("Please wait a minute and try again."))
 
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(OperationalError)
+    def conflict(error):
+        # Two people changed the same thing at once (a unique key taken a moment earlier, or
+        # SQLite refusing a write on a stale read): nothing was saved; trying again is safe.
+        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+            raise error
+        db.session.rollback()
+        return page(409, _("Changed at the same moment"),
+                    _("Someone else changed this at the same moment, so nothing was saved. "
+                      "Please go back and try again."))
+
     @app.errorhandler(500)
     def server_error(error):
+        db.session.rollback()  # the page itself reads the signed-in user from the database
         return page(500, _("Something went wrong"),
                     _("The error has been logged. Please try again later."))
 
 
 def register_template_globals(app):
     app.jinja_env.globals.update(
-        offer_type_label=offer_type_label,
-        location_mode_label=location_mode_label,
-        localised_name=localised_name,
         get_locale=get_locale,
         roles=security,
         status_label=status_label,

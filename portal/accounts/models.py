@@ -17,7 +17,6 @@ class User(UserMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(30))
     is_active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")

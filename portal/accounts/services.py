@@ -2,7 +2,7 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import security
 from portal.accounts.models import User
@@ -27,7 +27,8 @@ def load_user(user_id):
 
 
 def find_user_by_email(email):
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    # Addresses are stored in lower case, so the unique index answers this directly.
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def create_user(*, email, full_name, password, role):
@@ -66,9 +67,10 @@ def register_user(*, email, full_name, password, role):
 def authenticate(*, email, password):
     """The user with these credentials, or ValidationFailed with one message for any mistake."""
     user = find_user_by_email(email or "")
-    if user is None or not user.is_active or not security.verify_password(
-        user.password_hash, password or ""
-    ):
+    # An unknown address costs a hash check too, so the answer's timing tells nothing.
+    password_hash = user.password_hash if user is not None else security.dummy_hash()
+    if not security.verify_password(password_hash, password or "") or (
+            user is None or not user.is_active):
         raise ValidationFailed({"": _("E-mail address or password is not correct.")})
     if security.password_needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)

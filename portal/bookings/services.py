@@ -1,5 +1,4 @@
 """Use cases of bookings: a school requests an offer, the company answers."""
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -10,7 +9,7 @@ from portal import security
 from portal.audit import record_event
 from portal.bookings import rules
 from portal.bookings.models import Booking
-from portal.db import utcnow
+from portal.db import local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.offers.models import PUBLISHED, Offer
@@ -36,9 +35,11 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     security.require(school is not None, "teacher without a school")
     if offer.status != PUBLISHED:
         raise NotFound("offer")
-    today = today or date.today()
+    today = today or local_today()
     errors = {}
-    if offer.is_full:
+    if _has_open_request(school, offer):
+        errors[""] = _("Your school already has a request for this offer waiting for an answer.")
+    elif offer.is_full:
         errors[""] = ngettext("This offer is fully booked: its only place is taken.",
                               "This offer is fully booked: all %(num)d places are taken.",
                               offer.capacity)
@@ -66,12 +67,34 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     return booking
 
 
-def _next_status(booking, wanted):
-    """The status the booking may move to, checked before anything changes."""
+def _has_open_request(school, offer):
+    # One open request per school and offer: a second one adds nothing for the company, and a
+    # flood of them would push the company down the search (the fairness rule).
+    return db.session.scalar(select(Booking.id).where(
+        Booking.school_id == school.id, Booking.offer_id == offer.id,
+        Booking.status == rules.REQUESTED).limit(1)) is not None
+
+
+def _refuse(errors):
+    """Undo what this use case wrote so far, then refuse it."""
+    db.session.rollback()
+    raise ValidationFailed(errors)
+
+
+def _move(booking, wanted):
+    """Move the booking to `wanted` with one UPDATE conditional on the status it was read with,
+    so of two people answering at once only one succeeds. Returns the previous status."""
+    current = booking.status
     try:
-        return rules.transition(booking.status, wanted)
+        new = rules.transition(current, wanted)
     except rules.TransitionNotAllowed:
-        raise ValidationFailed({"": _("This request has already been answered.")}) from None
+        new = None
+    result = new and db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == current)
+        .values(status=new).execution_options(synchronize_session=False))
+    if not result or result.rowcount != 1:
+        _refuse({"": _("This request has already been answered.")})
+    return current
 
 
 def _take_place(offer):
@@ -82,9 +105,7 @@ def _take_place(offer):
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ValidationFailed({"": _("All places of this offer are taken; decline the request "
-                                      "or raise the capacity first.")})
-    db.session.refresh(offer, ["places_taken"])
+        _refuse({"": _("All places of this offer are taken; decline this request.")})
 
 
 def _release_place(offer):
@@ -93,7 +114,6 @@ def _release_place(offer):
         .values(places_taken=Offer.places_taken - 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(offer, ["places_taken"])
 
 
 def _require_company_side(actor, booking):
@@ -105,9 +125,8 @@ def accept_booking(*, actor, booking, message=""):
     """The company accepts; the date is fixed and one place is taken."""
     _require_company_side(actor, booking)
     response = _text(message, "message")
-    status = _next_status(booking, rules.ACCEPTED)
+    _move(booking, rules.ACCEPTED)
     _take_place(booking.offer)
-    booking.status = status
     _answer(actor, booking, response, "booking.accepted")
     return booking
 
@@ -116,16 +135,16 @@ def decline_booking(*, actor, booking, message):
     """The company declines, and says why."""
     _require_company_side(actor, booking)
     response = _text(message, "message", required=True)
-    booking.status = _next_status(booking, rules.DECLINED)
-    _answer(actor, booking, response, "booking.declined")
+    _move(booking, rules.DECLINED)
+    _answer(actor, booking, response, "booking.declined", reason=response)
     return booking
 
 
-def _answer(actor, booking, response, action):
+def _answer(actor, booking, response, action, **details):
     booking.response = response
     booking.decided_by_id = actor.id
     booking.decided_at = utcnow()
-    record_event(actor, action, booking)
+    record_event(actor, action, booking, **details)
     db.session.commit()
 
 
@@ -137,10 +156,8 @@ def cancel_booking(*, actor, booking, message):
         actor, booking.offer.company)
     security.require(school_side or company_side, "not a party to this booking")
     reason = _text(message, "message", required=True)
-    status = _next_status(booking, rules.CANCELLED)
-    if booking.status == rules.ACCEPTED:
+    if _move(booking, rules.CANCELLED) == rules.ACCEPTED:
         _release_place(booking.offer)
-    booking.status = status
     booking.response = reason
     record_event(actor, "booking.cancelled", booking, reason=reason)
     db.session.commit()

@@ -7,15 +7,15 @@ from portal import security
 from portal.bookings import services
 from portal.bookings.forms import AnswerForm, RequestForm
 from portal.errors import ValidationFailed
-from portal.offers.services import get_offer_for
-from portal.organisations.services import is_member, school_of
+from portal.offers.services import get_offer_for, offers_of_company
+from portal.organisations.services import company_of, is_member, school_of
 from portal.taxonomy.services import localised_name
 from portal.views import apply_errors, render_form, role_required
 
-bp = Blueprint("bookings", __name__, url_prefix="/aanvragen")
+bp = Blueprint("bookings", __name__)
 
 
-@bp.route("/aanbod/<int:offer_id>", methods=["GET", "POST"])
+@bp.route("/aanvragen/aanbod/<int:offer_id>", methods=["GET", "POST"])
 @role_required(*security.SCHOOL_ROLES)
 def request_offer(offer_id):
     offer = get_offer_for(current_user, offer_id)
@@ -38,7 +38,20 @@ def request_offer(offer_id):
     return render_form("bookings/request.html", form, offer=offer)
 
 
-@bp.get("")
+@bp.get("/bedrijf")
+@role_required(security.COMPANY_MEMBER)
+def company_dashboard():
+    """A company's home: its status, the requests from schools and its offers."""
+    company = company_of(current_user)
+    if company is None:
+        return redirect(url_for("organisations.register_company"))
+    return render_template(
+        "bookings/dashboard.html", company=company,
+        offers=offers_of_company(actor=current_user, company=company),
+        bookings=services.bookings_for_company(actor=current_user, company=company))
+
+
+@bp.get("/aanvragen")
 @role_required(*security.SCHOOL_ROLES)
 def mine():
     school = school_of(current_user)
@@ -49,7 +62,7 @@ def mine():
                                                                  school=school))
 
 
-@bp.get("/<int:booking_id>")
+@bp.get("/aanvragen/<int:booking_id>")
 @role_required(security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
 def detail(booking_id):
     booking = services.get_booking_for(current_user, booking_id)
@@ -75,19 +88,19 @@ def _answer(booking_id, use_case, done_message):
     return _detail(booking, form)
 
 
-@bp.post("/<int:booking_id>/accepteren")
+@bp.post("/aanvragen/<int:booking_id>/accepteren")
 @role_required(security.COMPANY_MEMBER)
 def accept(booking_id):
     return _answer(booking_id, services.accept_booking, _("The request has been accepted."))
 
 
-@bp.post("/<int:booking_id>/afwijzen")
+@bp.post("/aanvragen/<int:booking_id>/afwijzen")
 @role_required(security.COMPANY_MEMBER)
 def decline(booking_id):
     return _answer(booking_id, services.decline_booking, _("The request has been declined."))
 
 
-@bp.post("/<int:booking_id>/annuleren")
+@bp.post("/aanvragen/<int:booking_id>/annuleren")
 @role_required(security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
 def cancel(booking_id):
     return _answer(booking_id, services.cancel_booking, _("The booking has been cancelled."))

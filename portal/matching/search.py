@@ -86,7 +86,8 @@ def _candidate_query(filters, chamber_ids, origin):
             and_(Offer.location_mode == AT_SCHOOL, Offer.travel_km.is_not(None)),
             and_(Place.latitude.between(min_lat, max_lat),
                  Place.longitude.between(min_lon, max_lon))))
-    return query.order_by(Offer.id).limit(CANDIDATE_LIMIT + 1)
+    # Past the limit the newest offers are ranked and the page says the search is too wide.
+    return query.order_by(Offer.published_at.desc(), Offer.id.desc()).limit(CANDIDATE_LIMIT + 1)
 
 
 def _open_requests(company_ids):

@@ -7,7 +7,7 @@ from portal.matching.forms import SearchForm
 from portal.matching.reasons import describe_reason, format_km
 from portal.matching.search import SearchFilters, find_offers
 from portal.organisations.services import school_of
-from portal.taxonomy.services import level_choices, sector_choices
+from portal.taxonomy.forms import level_choices, sector_choices
 
 bp = Blueprint("matching", __name__, url_prefix="/zoeken")
 bp.add_app_template_global(describe_reason)

@@ -1,18 +1,18 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it."""
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal import security
 from portal.audit import AuditEvent, record_event
 from portal.db import utcnow
-from portal.errors import ValidationFailed
+from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
 from portal.offers.models import PENDING as OFFER_PENDING
 from portal.offers.models import PUBLISHED, Offer
 from portal.offers.models import REJECTED as OFFER_REJECTED
-from portal.organisations.models import APPROVED, PENDING, REJECTED, Company
+from portal.organisations.models import APPROVED, PENDING, REJECTED, Company, Membership
 from portal.organisations.services import can_moderate, technocentrum_of
 
 REASON_MAX = 2000
@@ -31,10 +31,11 @@ def _region_province_ids(actor):
 def moderation_queue(*, actor):
     """Pending companies and pending offers in the actor's region, oldest first."""
     provinces = _region_province_ids(actor)
-    companies = select(Company).join(Company.place).where(Company.status == PENDING)
+    companies = (select(Company).join(Company.place).where(Company.status == PENDING)
+                 .options(contains_eager(Company.place)))
     offers = (select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
               .where(Offer.status == OFFER_PENDING)
-              .options(joinedload(Offer.company), selectinload(Offer.sectors),
+              .options(contains_eager(Offer.company), selectinload(Offer.sectors),
                        selectinload(Offer.levels)))
     if provinces is not None:
         companies = companies.where(Place.province_id.in_(provinces))
@@ -92,13 +93,31 @@ def _decide_offer(actor, offer, status, reason):
 
 def approve_offer(*, actor, offer):
     """Publish the offer; its company must have been approved first."""
-    if not offer.company.is_approved and can_moderate(actor, offer.company):
+    security.require(can_moderate(actor, offer.company), "outside the moderator's region")
+    if offer.status == OFFER_PENDING and not offer.can_publish():
         raise ValidationFailed({"": _("Approve the company first, then its offers.")})
     return _decide_offer(actor, offer, PUBLISHED, None)
 
 
 def reject_offer(*, actor, offer, reason):
     return _decide_offer(actor, offer, OFFER_REJECTED, _require_reason(reason))
+
+
+def get_company_to_moderate(actor, company_id):
+    """A company the actor decides on; other regions' companies are not even shown."""
+    company = db.session.get(Company, company_id, options=[
+        selectinload(Company.memberships).joinedload(Membership.user)])
+    if company is None or not can_moderate(actor, company):
+        raise NotFound("company")
+    return company
+
+
+def get_offer_to_moderate(actor, offer_id):
+    """A submitted offer of the actor's region; drafts and other regions' offers are hidden."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.status == "draft" or not can_moderate(actor, offer.company):
+        raise NotFound("offer")
+    return offer
 
 
 def recent_events(*, actor, limit=100):

@@ -3,11 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import security
-from portal.errors import NotFound, ValidationFailed
+from portal.errors import ValidationFailed
 from portal.moderation import services
 from portal.moderation.forms import APPROVE, DecisionForm
-from portal.offers.services import get_offer_for
-from portal.organisations.services import get_company, technocentrum_of
+from portal.organisations.services import technocentrum_of
 from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderatie")
@@ -43,9 +42,7 @@ def _decide(subject, approve, reject, template, **context):
 @bp.route("/bedrijven/<int:company_id>", methods=["GET", "POST"])
 @role_required(*MODERATORS)
 def company(company_id):
-    company = get_company(company_id)
-    if company is None or not services.can_moderate(current_user, company):
-        raise NotFound("company")  # another region's companies are not even shown
+    company = services.get_company_to_moderate(current_user, company_id)
     return _decide({"company": company}, services.approve_company, services.reject_company,
                    "moderation/company.html", company=company)
 
@@ -53,9 +50,7 @@ def company(company_id):
 @bp.route("/aanbod/<int:offer_id>", methods=["GET", "POST"])
 @role_required(*MODERATORS)
 def offer(offer_id):
-    offer = get_offer_for(current_user, offer_id)
-    if not services.can_moderate(current_user, offer.company):
-        raise NotFound("offer")
+    offer = services.get_offer_to_moderate(current_user, offer_id)
     return _decide({"offer": offer}, services.approve_offer, services.reject_offer,
                    "moderation/offer.html", offer=offer)
 

@@ -1,5 +1,6 @@
 """Pure rules on offers: which location modes fit which type."""
 from portal.taxonomy.codes import (
+    ASSIGNMENT,
     AT_COMPANY,
     AT_SCHOOL,
     GUEST_LESSON,
@@ -10,7 +11,7 @@ from portal.taxonomy.codes import (
 
 ALLOWED_LOCATION_MODES = {code: (AT_COMPANY,) for code in OFFER_TYPE_CODES}
 ALLOWED_LOCATION_MODES[GUEST_LESSON] = (AT_SCHOOL, ONLINE)
-ALLOWED_LOCATION_MODES["assignment"] = LOCATION_MODE_CODES
+ALLOWED_LOCATION_MODES[ASSIGNMENT] = LOCATION_MODE_CODES
 
 MAX_CAPACITY = 500
 MAX_GROUP_SIZE = 500

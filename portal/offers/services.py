@@ -2,7 +2,6 @@
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal import security
 from portal.audit import record_event
@@ -16,6 +15,7 @@ from portal.offers.rules import (
     location_mode_fits,
     period_is_valid,
 )
+from portal.organisations.models import REJECTED as COMPANY_REJECTED
 from portal.organisations.services import can_moderate, is_member
 from portal.taxonomy.codes import AT_SCHOOL, OFFER_TYPE_CODES
 from portal.taxonomy.services import levels_by_ids, sectors_by_ids
@@ -94,6 +94,9 @@ def update_offer(*, actor, offer, **fields):
     for key, value in values.items():
         setattr(offer, key, value)
     offer.sectors, offer.levels = sectors, levels
+    if offer.status == PENDING:
+        # The moderator must see what gets published: a changed offer is submitted again.
+        offer.status, offer.submitted_at = DRAFT, None
     record_event(actor, "offer.updated", offer)
     db.session.commit()
     return offer
@@ -102,6 +105,9 @@ def update_offer(*, actor, offer, **fields):
 def submit_offer(*, actor, offer):
     """Send a draft (or rejected) offer to the regional Technocentrum for moderation."""
     _require_company_member(actor, offer.company)
+    if offer.company.status == COMPANY_REJECTED:
+        raise ValidationFailed({"": _("Your company was not approved, so its offers cannot be "
+                                      "submitted.")})
     if not offer.can_submit():
         raise ValidationFailed({"": _("This offer has already been submitted.")})
     offer.status = PENDING
@@ -113,10 +119,19 @@ def submit_offer(*, actor, offer):
 
 
 def offers_of_company(*, actor, company):
+    """All offers of the actor's company, newest first."""
     _require_company_member(actor, company)
     return list(db.session.scalars(
         select(Offer).where(Offer.company_id == company.id)
-        .options(selectinload(Offer.bookings)).order_by(Offer.created_at.desc(), Offer.id.desc())
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+    ))
+
+
+def published_offers_of(company):
+    """What anyone may see of a company's offers."""
+    return list(db.session.scalars(
+        select(Offer).where(Offer.company_id == company.id, Offer.status == PUBLISHED)
+        .order_by(Offer.published_at.desc(), Offer.id.desc())
     ))
 
 
@@ -135,6 +150,6 @@ def get_offer_for(actor, offer_id):
     if offer is None:
         raise NotFound("offer")
     if (offer.status == PUBLISHED or is_member(actor, offer.company)
-            or can_moderate(actor, offer.company)):
+            or (offer.status != DRAFT and can_moderate(actor, offer.company))):
         return offer
     raise NotFound("offer")

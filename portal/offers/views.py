@@ -7,11 +7,11 @@ from portal import security
 from portal.errors import ValidationFailed
 from portal.offers import services
 from portal.offers.forms import OfferForm
-from portal.organisations.services import company_of, is_member, school_of
-from portal.taxonomy.services import level_choices, sector_choices
+from portal.organisations.services import company_of, get_company_for, is_member, school_of
+from portal.taxonomy.forms import level_choices, sector_choices
 from portal.views import apply_errors, render_form, role_required
 
-bp = Blueprint("offers", __name__, url_prefix="/aanbod")
+bp = Blueprint("offers", __name__)
 
 
 def _offer_form(obj=None):
@@ -28,7 +28,7 @@ def _form_fields(form):
     return {name: form[name].data for name in services.FIELDS}
 
 
-@bp.route("/nieuw", methods=["GET", "POST"])
+@bp.route("/aanbod/nieuw", methods=["GET", "POST"])
 @role_required(security.COMPANY_MEMBER)
 def create():
     company = company_of(current_user)
@@ -48,7 +48,7 @@ def create():
     return render_form("offers/form.html", form, offer=None)
 
 
-@bp.route("/<int:offer_id>/bewerken", methods=["GET", "POST"])
+@bp.route("/aanbod/<int:offer_id>/bewerken", methods=["GET", "POST"])
 @role_required(security.COMPANY_MEMBER)
 def edit(offer_id):
     offer = services.get_own_offer(current_user, offer_id)
@@ -64,7 +64,7 @@ def edit(offer_id):
     return render_form("offers/form.html", form, offer=offer)
 
 
-@bp.post("/<int:offer_id>/indienen")
+@bp.post("/aanbod/<int:offer_id>/indienen")
 @role_required(security.COMPANY_MEMBER)
 def submit(offer_id):
     offer = services.get_own_offer(current_user, offer_id)
@@ -80,9 +80,16 @@ def submit(offer_id):
     return redirect(url_for("offers.detail", offer_id=offer.id))
 
 
-@bp.get("/<int:offer_id>")
+@bp.get("/aanbod/<int:offer_id>")
 def detail(offer_id):
     offer = services.get_offer_for(current_user, offer_id)
     return render_template("offers/detail.html", offer=offer,
                            is_owner=is_member(current_user, offer.company),
                            school=school_of(current_user), action_form=FlaskForm())
+
+
+@bp.get("/bedrijven/<int:company_id>")
+def company(company_id):
+    company = get_company_for(current_user, company_id)
+    return render_template("offers/company.html", company=company,
+                           offers=services.published_offers_of(company))

@@ -9,7 +9,6 @@ from portal.db import Base, TimestampMixin, UTCDateTime
 PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
-MODERATION_STATUSES = (PENDING, APPROVED, REJECTED)
 
 organisation_sectors = Table(
     "organisation_sectors",
@@ -39,8 +38,6 @@ class Organisation(TimestampMixin, Base):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(255))
-    email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from portal import security
 from portal.audit import record_event
-from portal.errors import ValidationFailed
+from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.services import resolve_place
+from portal.labels import SCHOOL_STAGES
 from portal.organisations.models import (
     APPROVED,
     PENDING,
@@ -23,8 +24,6 @@ from portal.organisations.rules import (
     identify_company_number,
 )
 from portal.taxonomy.services import sectors_by_ids
-
-SCHOOL_STAGES = ("po", "vo", "mbo")
 
 
 def _organisation_of(user, model):
@@ -122,7 +121,7 @@ def register_school(*, actor, name, brin, location, place_name, stage, sector_id
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("Enter the school's name.")
-    if stage not in SCHOOL_STAGES:
+    if stage not in SCHOOL_STAGES:  # the codes; the labels are for the form
         errors["stage"] = _("Choose the kind of school.")
     try:
         brin, location = clean_brin(brin or ""), clean_location_code(location or "")
@@ -186,5 +185,10 @@ def add_member(*, actor, organisation, user, is_owner=False):
     return membership
 
 
-def get_company(company_id):
-    return db.session.get(Company, company_id)
+def get_company_for(actor, company_id):
+    """A company page: approved companies for anyone, others for their members and moderators."""
+    company = db.session.get(Company, company_id)
+    if company is None or not (company.is_approved or is_member(actor, company)
+                               or can_moderate(actor, company)):
+        raise NotFound("company")
+    return company

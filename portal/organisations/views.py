@@ -1,14 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import security
-from portal.bookings.services import bookings_for_company
-from portal.errors import NotFound, ValidationFailed
-from portal.offers.services import offers_of_company
+from portal.errors import ValidationFailed
 from portal.organisations import services
 from portal.organisations.forms import CompanyForm, SchoolForm
-from portal.taxonomy.services import sector_choices
+from portal.taxonomy.forms import sector_choices
 from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("organisations", __name__)
@@ -21,7 +19,7 @@ def onboarding():
     if security.has_role(current_user, security.COMPANY_MEMBER):
         if services.company_of(current_user) is None:
             return redirect(url_for("organisations.register_company"))
-        return redirect(url_for("organisations.dashboard"))
+        return redirect(url_for("bookings.company_dashboard"))
     if security.has_role(current_user, *security.SCHOOL_ROLES):
         if services.school_of(current_user) is None:
             return redirect(url_for("organisations.register_school"))
@@ -33,7 +31,7 @@ def onboarding():
 @role_required(security.COMPANY_MEMBER)
 def register_company():
     if services.company_of(current_user) is not None:
-        return redirect(url_for("organisations.dashboard"))
+        return redirect(url_for("bookings.company_dashboard"))
     form = CompanyForm()
     form.sectors.choices = sector_choices()
     if form.validate_on_submit():
@@ -47,7 +45,7 @@ def register_company():
         else:
             flash(_("Your company has been registered. The Technocentrum of your region will "
                     "check it soon."), "success")
-            return redirect(url_for("organisations.dashboard"))
+            return redirect(url_for("bookings.company_dashboard"))
     return render_form("organisations/company_form.html", form)
 
 
@@ -70,24 +68,3 @@ def register_school():
             flash(_("Your school has been registered. You can search offers now."), "success")
             return redirect(url_for("matching.search"))
     return render_form("organisations/school_form.html", form)
-
-
-@bp.get("/bedrijf")
-@role_required(security.COMPANY_MEMBER)
-def dashboard():
-    company = services.company_of(current_user)
-    if company is None:
-        return redirect(url_for("organisations.register_company"))
-    return render_template(
-        "organisations/dashboard.html", company=company,
-        offers=offers_of_company(actor=current_user, company=company),
-        bookings=bookings_for_company(actor=current_user, company=company))
-
-
-@bp.get("/bedrijven/<int:company_id>")
-def company(company_id):
-    company = services.get_company(company_id)
-    if company is None or not (company.is_approved or services.is_member(current_user, company)
-                               or services.can_moderate(current_user, company)):
-        raise NotFound("company")
-    return render_template("organisations/company.html", company=company)

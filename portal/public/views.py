@@ -12,7 +12,7 @@ bp = Blueprint("public", __name__)
 def home():
     if current_user.is_authenticated:
         if security.has_role(current_user, security.COMPANY_MEMBER):
-            return redirect(url_for("organisations.dashboard"))
+            return redirect(url_for("bookings.company_dashboard"))
         if security.has_role(current_user, *security.SCHOOL_ROLES):
             return redirect(url_for("matching.search"))
         if security.has_role(current_user, security.MODERATOR, security.ADMIN):

@@ -1,8 +1,6 @@
 """Reading and loading the reference data: sectors and education levels."""
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.seeds import read_seed
@@ -48,22 +46,6 @@ def all_sectors():
 
 def all_levels():
     return list(db.session.scalars(select(EducationLevel).order_by(EducationLevel.position)))
-
-
-def sector_choices():
-    """Every sector, grouped under its sector chamber; the chamber itself comes first."""
-    sectors = all_sectors()
-    chambers = {s.id: localised_name(s) for s in sectors if s.parent_id is None}
-    result = []
-    for sector in sectors:
-        group = chambers[sector.chamber_id]
-        label = _("All of this sector") if sector.parent_id is None else localised_name(sector)
-        result.append(SelectChoice(sector.id, label, optgroup=group))
-    return result
-
-
-def level_choices():
-    return [SelectChoice(lvl.id, localised_name(lvl)) for lvl in all_levels()]
 
 
 def sectors_by_ids(ids):

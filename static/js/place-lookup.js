@@ -1,6 +1,6 @@
 // Suggest places while typing in any input marked data-place-lookup. Without JavaScript the
 // server still resolves what was typed, typos forgiven, so this only saves keystrokes.
-(function () {
+(function (lookupUrl) {
   "use strict";
   document.querySelectorAll("input[data-place-lookup]").forEach(function (input, index) {
     var list = document.createElement("datalist");
@@ -15,7 +15,7 @@
       if (query.length < 2 || query === lastQuery) { return; }
       timer = setTimeout(function () {
         lastQuery = query;
-        fetch("/plaatsen/zoek?q=" + encodeURIComponent(query), {headers: {"Accept": "application/json"}})
+        fetch(lookupUrl + "?q=" + encodeURIComponent(query), {headers: {"Accept": "application/json"}})
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (places) {
             list.replaceChildren.apply(list, places.map(function (place) {
@@ -28,4 +28,4 @@
       }, 200);
     });
   });
-})();
+})(document.currentScript.dataset.lookupUrl);

@@ -13,6 +13,7 @@ from portal import create_app
 from portal.config import TestingConfig
 from portal.extensions import db
 from portal.seeding.reference import load_reference
+from tests.databases import empty_database
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -32,17 +33,20 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = (
-            f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portal-e2e.sqlite'}")
-        SERVER_NAME = None
+    """The live server's app, on a database of its own: the server commits for real."""
+    with empty_database(tmp_path_factory.mktemp("e2e"), "e2e_live") as url:
+        class Config(TestingConfig):
+            SQLALCHEMY_DATABASE_URI = url
+            SERVER_NAME = None
 
-    app = create_app(Config)
-    with app.app_context():
-        db.create_all()
-        load_reference()
-        db.session.remove()
-    return app
+        app = create_app(Config)
+        with app.app_context():
+            db.create_all()
+            load_reference()
+            db.session.remove()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -102,10 +102,9 @@ def test_the_date_must_lie_ahead_and_within_the_period(make, wanted_on):
 
 def test_the_first_and_last_day_of_the_period_are_fine(make):
     offer = make.offer(starts_on=TODAY + timedelta(days=7), ends_on=TODAY + timedelta(days=60))
-    docent = teacher(make)
 
-    assert request(offer, docent, wanted_on=TODAY + timedelta(days=7)).id
-    assert request(offer, docent, wanted_on=TODAY + timedelta(days=60)).id
+    assert request(offer, teacher(make), wanted_on=TODAY + timedelta(days=7)).id
+    assert request(offer, teacher(make), wanted_on=TODAY + timedelta(days=60)).id
 
 
 @pytest.mark.parametrize("group_size", [31, 0])
@@ -292,3 +291,13 @@ def test_a_cancel_needs_a_reason_and_happens_once(make):
     with pytest.raises(ValidationFailed):
         bookings.cancel_booking(actor=docent, booking=booking, message="Nogmaals.")
     assert events("booking.cancelled") == [(docent.id, booking.id)]
+
+
+def test_a_school_has_one_open_request_per_offer(make):
+    offer = make.offer(capacity=5)
+    docent = teacher(make)
+    first = request(offer, docent)
+
+    assert refused(offer, docent, wanted_on=TODAY + timedelta(days=21)) == {""}
+    bookings.decline_booking(actor=owner(first), booking=first, message="Die week niet.")
+    assert request(offer, docent, wanted_on=TODAY + timedelta(days=21)).status == "requested"

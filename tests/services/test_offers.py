@@ -190,19 +190,27 @@ def draft_in_zeeland(make):
                   starts_on=date.today(), ends_on=date.today() + timedelta(days=90))
 
 
-def test_a_draft_is_visible_to_its_company_and_its_regions_moderator(make, draft_in_zeeland):
+def test_a_draft_is_visible_to_its_company_only(make, draft_in_zeeland):
     member = make.owner_of(draft_in_zeeland.company)
-    zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",)))
 
     assert offers.get_offer_for(member, draft_in_zeeland.id) is draft_in_zeeland
+
+
+def test_a_submitted_offer_is_visible_to_its_regions_moderator(make, draft_in_zeeland):
+    zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",)))
+    offers.submit_offer(actor=make.owner_of(draft_in_zeeland.company), offer=draft_in_zeeland)
+
     assert offers.get_offer_for(zeeland, draft_in_zeeland.id) is draft_in_zeeland
     assert offers.get_offer_for(make.admin(), draft_in_zeeland.id) is draft_in_zeeland
 
 
-@pytest.mark.parametrize("who", ["other company", "other moderator", "teacher", "visitor"])
+@pytest.mark.parametrize("who", ["other company", "own region's moderator", "administrator",
+                                 "other moderator", "teacher", "visitor"])
 def test_a_draft_is_hidden_from_everyone_else(make, draft_in_zeeland, who):
     actor = {
         "other company": lambda: make.owner_of(make.company(place="Goes")),
+        "own region's moderator": lambda: make.moderator(make.technocentrum(("NL-ZE",))),
+        "administrator": make.admin,
         "other moderator": lambda: make.moderator(make.technocentrum(provinces=("NL-FL",))),
         "teacher": lambda: make.owner_of(make.school()),
         "visitor": AnonymousUserMixin,
@@ -224,3 +232,24 @@ def test_a_published_offer_is_visible_to_everyone(make):
 def test_an_unknown_offer_is_not_found(make):
     with pytest.raises(NotFound):
         offers.get_offer_for(make.admin(), 987654321)
+
+
+def test_changing_a_pending_offer_sends_it_back_to_draft(make):
+    offer = make.offer(status="pending")
+    offers.update_offer(actor=make.owner_of(offer.company), offer=offer,
+                        **make.offer_fields(title="Rondleiding, nu met lasdemonstratie"))
+
+    assert offer.status == "draft"
+    assert offer.submitted_at is None
+
+
+def test_a_rejected_company_cannot_submit_offers(make):
+    from portal.moderation.services import reject_company
+
+    company = make.company(approved=False)
+    reject_company(actor=make.admin(), company=company, reason="Geen technisch bedrijf.")
+    draft = make.offer(company, status="draft")
+
+    with pytest.raises(ValidationFailed):
+        offers.submit_offer(actor=make.owner_of(company), offer=draft)
+    assert draft.status == "draft"

@@ -1,0 +1,21 @@
+"""Sectors and education levels as choices for forms."""
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from portal.taxonomy.services import all_levels, all_sectors, localised_name
+
+
+def sector_choices():
+    """Every sector, grouped under its sector chamber; the chamber itself comes first."""
+    sectors = all_sectors()
+    chambers = {s.id: localised_name(s) for s in sectors if s.parent_id is None}
+    result = []
+    for sector in sectors:
+        group = chambers[sector.chamber_id]
+        label = _("All of this sector") if sector.parent_id is None else localised_name(sector)
+        result.append(SelectChoice(sector.id, label, optgroup=group))
+    return result
+
+
+def level_choices():
+    return [SelectChoice(lvl.id, localised_name(lvl)) for lvl in all_levels()]

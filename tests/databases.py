@@ -1,0 +1,26 @@
+"""Empty databases for tests that need one of their own (migrations, concurrency)."""
+import os
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def empty_database(tmp_path, name):
+    """The URL of an empty database: a new SQLite file, or on the PostgreSQL server the suite
+    runs on (PORTAL_TEST_DATABASE_URL) a fresh schema `name`, dropped afterwards."""
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+        return
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+    try:
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={name}"})
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()
