@@ -5,6 +5,10 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from portal import create_app
+from portal.config import TestingConfig
+from portal.extensions import db
+
 
 @contextmanager
 def empty_database(tmp_path, name):
@@ -24,3 +28,17 @@ def empty_database(tmp_path, name):
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         admin.dispose()
+
+
+@contextmanager
+def app_on_empty_database(tmp_path, name, **settings):
+    """An app of its own on an empty database (see empty_database); disposed afterwards."""
+    with empty_database(tmp_path, name) as url:
+        config = type("Config", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
+        app = create_app(config)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()

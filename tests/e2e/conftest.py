@@ -9,11 +9,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from portal import create_app
-from portal.config import TestingConfig
 from portal.extensions import db
 from portal.seeding.reference import load_reference
-from tests.databases import empty_database
+from tests.databases import app_on_empty_database
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -34,19 +32,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The live server's app, on a database of its own: the server commits for real."""
-    with empty_database(tmp_path_factory.mktemp("e2e"), "e2e_live") as url:
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-            SERVER_NAME = None
-
-        app = create_app(Config)
+    with app_on_empty_database(tmp_path_factory.mktemp("e2e"), "e2e_live",
+                               SERVER_NAME=None) as app:
         with app.app_context():
             db.create_all()
             load_reference()
             db.session.remove()
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

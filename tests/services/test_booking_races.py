@@ -10,16 +10,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from portal import create_app
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking
-from portal.config import TestingConfig
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.offers.models import Offer
 from portal.seeding.reference import load_reference
 from tests import factories
-from tests.databases import empty_database
+from tests.databases import app_on_empty_database
 
 pytestmark = pytest.mark.own_app
 
@@ -33,18 +31,12 @@ CITIES = {  # a two-town gazetteer is enough here
 
 @pytest.fixture
 def race_app(tmp_path):
-    with empty_database(tmp_path, "booking_races") as url:
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Config)
+    with app_on_empty_database(tmp_path, "booking_races") as app:
         with app.app_context():
             db.create_all()
             load_reference(cities=CITIES)
             db.session.remove()
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _setup(app, capacity, accepted=False):

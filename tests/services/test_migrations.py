@@ -5,23 +5,14 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from portal import create_app
-from portal.config import TestingConfig
 from portal.extensions import db
-from tests.databases import empty_database
+from tests.databases import app_on_empty_database
 
 
 @pytest.fixture
 def migration_app(tmp_path):
-    with empty_database(tmp_path, "migration_check") as url:
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Config)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    with app_on_empty_database(tmp_path, "migration_check") as app, app.app_context():
+        yield app
 
 
 def _tables():
