@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import security
 from portal.errors import NotAllowed, NotFound
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.labels import SCHOOL_STAGES, status_label, status_style
 
 
@@ -108,7 +108,6 @@ def role_required(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from portal.extensions import login_manager
                 return login_manager.unauthorized()
             if not security.has_role(current_user, *roles):
                 abort(403)

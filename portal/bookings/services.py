@@ -85,15 +85,14 @@ def _move(booking, wanted):
     """Move the booking to `wanted` with one UPDATE conditional on the status it was read with,
     so of two people answering at once only one succeeds. Returns the previous status."""
     current = booking.status
-    try:
-        new = rules.transition(current, wanted)
-    except rules.TransitionNotAllowed:
-        new = None
-    result = new and db.session.execute(
+    answered = {"": _("This request has already been answered.")}
+    if not rules.can_transition(current, wanted):
+        _refuse(answered)
+    result = db.session.execute(
         update(Booking).where(Booking.id == booking.id, Booking.status == current)
-        .values(status=new).execution_options(synchronize_session=False))
-    if not result or result.rowcount != 1:
-        _refuse({"": _("This request has already been answered.")})
+        .values(status=wanted).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        _refuse(answered)
     return current
 
 
