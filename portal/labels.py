@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
-    "pending": _l("Waiting for moderation"),
+    "pending": _l("Being checked"),
     "approved": _l("Approved"),
     "published": _l("Published"),
     "rejected": _l("Rejected"),

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import security
@@ -61,8 +62,22 @@ def register_error_pages(app):
                     _("The error has been logged. Please try again later."))
 
 
+# What users write (titles, descriptions, names, messages) is in Dutch, whatever the interface's
+# language; marked so, a screen reader pronounces it as Dutch in the English interface too.
+CONTENT_LANGUAGE = "nl"
+
+
+def content_lang():
+    """` lang="nl"` on an element of users' text, when the interface speaks another language."""
+    locale = get_locale()
+    if locale is not None and locale.language != CONTENT_LANGUAGE:
+        return Markup(f' lang="{CONTENT_LANGUAGE}"')
+    return ""
+
+
 def register_template_globals(app):
     app.jinja_env.globals.update(
+        content_lang=content_lang,
         get_locale=get_locale,
         roles=security,
         status_label=status_label,
@@ -85,13 +100,17 @@ def group_options(field):
     return [(name, [next(options) for _ in group]) for name, group in field.iter_groups()]
 
 
-def apply_errors(form, error):
-    """Copy a service's ValidationFailed onto the form: each message next to its field."""
+def apply_errors(form, error, renamed=None):
+    """Copy a service's ValidationFailed onto the form: each message next to its field.
+
+    `renamed` maps a service's field name to the form field that asks for it."""
     for name, message in error.errors.items():
+        name = (renamed or {}).get(name, name)
         field = getattr(form, name, None) if name else None
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [
-                message]
+            errors = field.errors if isinstance(field.errors, list) else []
+            if message not in errors:
+                field.errors = [*errors, message]
         else:
             form.form_errors.append(message)
 

@@ -3,6 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import choices
+
+ACCEPT, DECLINE, WITHDRAW, CANCEL = "accept", "decline", "withdraw", "cancel"
+
 
 class RequestForm(FlaskForm):
     wanted_on = DateField(_l("Preferred date"), validators=[
@@ -10,12 +14,19 @@ class RequestForm(FlaskForm):
     group_size = IntegerField(_l("Group size (pupils or students)"), validators=[
         InputRequired(_l("Enter the size of the group.")),
         NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500."))])
-    level_id = SelectField(_l("Level of the group"), coerce=int, validators=[
-        DataRequired(_l("Choose a level."))])
+    level_id = SelectField(_l("Level of the group"), coerce=lambda v: int(v) if v else None,
+                           validators=[DataRequired(_l("Choose a level."))])
     message = TextAreaField(_l("Message to the company"), validators=[
         Optional(), Length(max=4000)])
 
+    def set_levels(self, pairs):
+        """The offer's levels, after an empty first choice: the teacher picks one on purpose."""
+        self.level_id.choices = choices(pairs, blank=_l("Choose a level"))
+
 
 class AnswerForm(FlaskForm):
-    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=4000)],
-                            description=_l("Required when you decline or cancel."))
+    """One card on a request's page; which buttons it shows depends on the side and status.
+
+    The pressed button's value (accept, decline, withdraw, cancel) says what to do."""
+
+    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=4000)])

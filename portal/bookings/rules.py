@@ -1,14 +1,20 @@
-"""The life of a booking as a pure state machine."""
+"""The life of a request (a booking in the code) as a pure state machine.
+
+A school withdraws a request while it waits for an answer; once accepted, either side cancels it.
+The two actions have their own names in the interface (docs/glossary.md), and their own status.
+"""
 REQUESTED = "requested"
 ACCEPTED = "accepted"
 DECLINED = "declined"
+WITHDRAWN = "withdrawn"
 CANCELLED = "cancelled"
-STATUSES = (REQUESTED, ACCEPTED, DECLINED, CANCELLED)
+STATUSES = (REQUESTED, ACCEPTED, DECLINED, WITHDRAWN, CANCELLED)
 
 TRANSITIONS = {
-    REQUESTED: frozenset({ACCEPTED, DECLINED, CANCELLED}),
+    REQUESTED: frozenset({ACCEPTED, DECLINED, WITHDRAWN}),
     ACCEPTED: frozenset({CANCELLED}),
     DECLINED: frozenset(),
+    WITHDRAWN: frozenset(),
     CANCELLED: frozenset(),
 }
 
@@ -16,3 +22,10 @@ TRANSITIONS = {
 def can_transition(current, wanted):
     """Whether a booking in status `current` may move to `wanted`."""
     return wanted in TRANSITIONS.get(current, frozenset())
+
+
+def date_window(today, starts_on, ends_on):
+    """The first and last date a request may ask for: from today, or the offer's first day if
+    that is later, up to the offer's last day (None: no end). Empty when the period is over."""
+    first = max(today, starts_on) if starts_on else today
+    return first, ends_on

@@ -37,16 +37,16 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
         raise NotFound("offer")
     today = today or local_today()
     errors = {}
-    if _has_open_request(school, offer):
+    if open_request_of(school, offer) is not None:
         errors[""] = _("Your school already has a request for this offer waiting for an answer.")
     elif offer.is_full:
         errors[""] = ngettext("This offer is fully booked: its only place is taken.",
                               "This offer is fully booked: all %(num)d places are taken.",
                               offer.capacity)
+    first, last = rules.date_window(today, offer.starts_on, offer.ends_on)
     if wanted_on is None or wanted_on < today:
         errors["wanted_on"] = _("Choose today or a later date.")
-    elif (offer.starts_on and wanted_on < offer.starts_on) or (
-            offer.ends_on and wanted_on > offer.ends_on):
+    elif wanted_on < first or (last is not None and wanted_on > last):
         errors["wanted_on"] = _("Choose a date within the offer's period.")
     if group_size is None or group_size < 1:
         errors["group_size"] = _("A group has at least one person.")
@@ -67,12 +67,19 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     return booking
 
 
-def _has_open_request(school, offer):
-    # One open request per school and offer: a second one adds nothing for the company, and a
-    # flood of them would push the company down the search (the fairness rule).
-    return db.session.scalar(select(Booking.id).where(
+def open_request_of(school, offer):
+    """The school's request for this offer that waits for an answer, or None.
+
+    One open request per school and offer: a second one adds nothing for the company, and a
+    flood of them would push the company down the search (the fairness rule)."""
+    return db.session.scalar(select(Booking).where(
         Booking.school_id == school.id, Booking.offer_id == offer.id,
-        Booking.status == rules.REQUESTED).limit(1)) is not None
+        Booking.status == rules.REQUESTED).order_by(Booking.id).limit(1))
+
+
+def date_window_for(offer, today=None):
+    """The dates a request for this offer may ask for (see rules.date_window)."""
+    return rules.date_window(today or local_today(), offer.starts_on, offer.ends_on)
 
 
 def _refuse(errors):
@@ -147,16 +154,28 @@ def _answer(actor, booking, response, action, **details):
     db.session.commit()
 
 
+def withdraw_booking(*, actor, booking, message=""):
+    """The school withdraws its request while it waits for an answer; a reason is optional."""
+    security.require(security.has_role(actor, *security.SCHOOL_ROLES)
+                     and is_member(actor, booking.school), "not this request's school")
+    reason = _text(message, "message")
+    _move(booking, rules.WITHDRAWN)
+    booking.response = reason or None
+    record_event(actor, "booking.withdrawn", booking, reason=reason)
+    db.session.commit()
+    return booking
+
+
 def cancel_booking(*, actor, booking, message):
-    """Either side cancels, with a reason; an accepted booking gives its place back."""
+    """Either side cancels an accepted request, with a reason; its place is given back."""
     school_side = security.has_role(actor, *security.SCHOOL_ROLES) and is_member(
         actor, booking.school)
     company_side = security.has_role(actor, security.COMPANY_MEMBER) and is_member(
         actor, booking.offer.company)
     security.require(school_side or company_side, "not a party to this booking")
     reason = _text(message, "message", required=True)
-    if _move(booking, rules.CANCELLED) == rules.ACCEPTED:
-        _release_place(booking.offer)
+    _move(booking, rules.CANCELLED)
+    _release_place(booking.offer)
     booking.response = reason
     record_event(actor, "booking.cancelled", booking, reason=reason)
     db.session.commit()

@@ -1,11 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from portal import security
-from portal.bookings import services
-from portal.bookings.forms import AnswerForm, RequestForm
+from portal.bookings import rules, services
+from portal.bookings.forms import ACCEPT, CANCEL, DECLINE, WITHDRAW, AnswerForm, RequestForm
 from portal.errors import ValidationFailed
 from portal.offers.services import get_offer_for, offers_of_company
 from portal.organisations.services import company_of, is_member, school_of
@@ -14,15 +14,23 @@ from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("bookings", __name__)
 
+ACTIONS = {
+    ACCEPT: (services.accept_booking, _l("The request has been accepted.")),
+    DECLINE: (services.decline_booking, _l("The request has been declined.")),
+    WITHDRAW: (services.withdraw_booking, _l("The request has been withdrawn.")),
+    CANCEL: (services.cancel_booking, _l("The request has been cancelled.")),
+}
+
 
 @bp.route("/aanvragen/aanbod/<int:offer_id>", methods=["GET", "POST"])
 @role_required(*security.SCHOOL_ROLES)
 def request_offer(offer_id):
     offer = get_offer_for(current_user, offer_id)
-    if school_of(current_user) is None:
+    school = school_of(current_user)
+    if school is None:
         return redirect(url_for("organisations.register_school"))
     form = RequestForm()
-    form.level_id.choices = [SelectChoice(lvl.id, localised_name(lvl)) for lvl in offer.levels]
+    form.set_levels((lvl.id, localised_name(lvl)) for lvl in offer.levels)
     if form.validate_on_submit():
         try:
             booking = services.request_booking(
@@ -35,7 +43,9 @@ def request_offer(offer_id):
             flash(_("Your request has been sent to %(company)s.", company=offer.company.name),
                   "success")
             return redirect(url_for("bookings.detail", booking_id=booking.id))
-    return render_form("bookings/request.html", form, offer=offer)
+    return render_form("bookings/request.html", form, offer=offer,
+                       open_request=services.open_request_of(school, offer),
+                       dates=services.date_window_for(offer))
 
 
 @bp.get("/bedrijf")
@@ -62,45 +72,49 @@ def mine():
                                                                  school=school))
 
 
-@bp.get("/aanvragen/<int:booking_id>")
+def _actions(booking, company_side):
+    """The buttons this side sees on a request in its current status."""
+    if booking.status == rules.REQUESTED:
+        return (ACCEPT, DECLINE) if company_side else (WITHDRAW,)
+    if booking.status == rules.ACCEPTED:
+        return (CANCEL,)
+    return ()
+
+
+def _label_message(form, actions):
+    """Name the message field for what it is used for in this card."""
+    if DECLINE in actions:
+        form.message.label.text = _("Message to the school")
+        form.message.description = _("Optional when you accept; required when you decline, "
+                                     "so the school knows why.")
+    elif WITHDRAW in actions:
+        form.message.label.text = _("Message to the company (optional)")
+    elif CANCEL in actions:
+        form.message.label.text = _("Why do you cancel?")
+        form.message.description = _("Required: the other side reads it.")
+
+
+@bp.route("/aanvragen/<int:booking_id>", methods=["GET", "POST"])
 @role_required(security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
 def detail(booking_id):
+    """A request's page; its card accepts, declines, withdraws or cancels (posted here, so a
+    refused answer is shown on the request's own address)."""
     booking = services.get_booking_for(current_user, booking_id)
-    return _detail(booking, AnswerForm())
-
-
-def _detail(booking, form):
-    return render_form("bookings/detail.html", form, booking=booking,
-                       company_side=is_member(current_user, booking.offer.company))
-
-
-def _answer(booking_id, use_case, done_message):
-    booking = services.get_booking_for(current_user, booking_id)
+    company_side = is_member(current_user, booking.offer.company)
     form = AnswerForm()
     if form.validate_on_submit():
+        action = ACTIONS.get(request.form.get("action", ""))
+        if action is None:
+            abort(400)
+        use_case, done_message = action
         try:
             use_case(actor=current_user, booking=booking, message=form.message.data)
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
-            flash(done_message, "success")
+            flash(str(done_message), "success")
             return redirect(url_for("bookings.detail", booking_id=booking.id))
-    return _detail(booking, form)
-
-
-@bp.post("/aanvragen/<int:booking_id>/accepteren")
-@role_required(security.COMPANY_MEMBER)
-def accept(booking_id):
-    return _answer(booking_id, services.accept_booking, _("The request has been accepted."))
-
-
-@bp.post("/aanvragen/<int:booking_id>/afwijzen")
-@role_required(security.COMPANY_MEMBER)
-def decline(booking_id):
-    return _answer(booking_id, services.decline_booking, _("The request has been declined."))
-
-
-@bp.post("/aanvragen/<int:booking_id>/annuleren")
-@role_required(security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
-def cancel(booking_id):
-    return _answer(booking_id, services.cancel_booking, _("The booking has been cancelled."))
+    actions = _actions(booking, company_side)
+    _label_message(form, actions)
+    return render_form("bookings/detail.html", form, booking=booking,
+                       company_side=company_side, actions=actions)

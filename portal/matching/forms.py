@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import IntegerField, SearchField, SelectField
+from wtforms.validators import Length, NumberRange, Optional
 
 from portal.forms import choices
 from portal.taxonomy.offer_types import OFFER_TYPES
 
-DISTANCES = [(10, _l("10 km")), (25, _l("25 km")), (50, _l("50 km")), (100, _l("100 km")),
-             (0, _l("Any distance"))]
+DEFAULT_KM = 50
+# The longest distance worth a limit: NL and Flanders end to end; empty means any distance.
+MAX_KM = 400
 
 
 def _optional_int(value):
@@ -24,5 +25,15 @@ class SearchForm(FlaskForm):
                              choices=choices(OFFER_TYPES.items(), blank=_l("All types")))
     sector = SelectField(_l("Sector"), coerce=_optional_int, validators=[Optional()])
     level = SelectField(_l("Level"), coerce=_optional_int, validators=[Optional()])
-    max_km = SelectField(_l("Maximum distance from your school"), coerce=int, default=50,
-                         choices=choices(DISTANCES), validators=[Optional()])
+    max_km = IntegerField(
+        _l("Distance from your school (km)"), default=DEFAULT_KM,
+        validators=[Optional(), NumberRange(min=1, max=MAX_KM, message=_l(
+            "Enter a distance from 1 to %(max)d km, or leave it empty for any distance.",
+            max=MAX_KM))],
+        description=_l("Empty: any distance."),
+        render_kw={"type": "number", "min": 1, "max": MAX_KM, "step": 1, "inputmode": "numeric"})
+
+    def link_args(self):
+        """The search as a link repeats it: only this form's own fields, never anything else
+        from the address (which url_for would otherwise take for its own arguments)."""
+        return {field.name: "" if field.data is None else field.data for field in self}

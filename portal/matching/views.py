@@ -21,13 +21,14 @@ def search():
     form.sector.choices = [SelectChoice("", _l("All sectors")), *sector_choices()]
     form.level.choices = [SelectChoice("", _l("All levels")), *level_choices()]
     school = school_of(current_user)
+    if school is None:
+        del form.max_km  # distances are measured from a school; a visitor has none
     result = None
     if form.validate():
         result = find_offers(SearchFilters(
             offer_type=form.offer_type.data or None, sector_id=form.sector.data,
-            level_id=form.level.data, max_km=form.max_km.data or None,
+            level_id=form.level.data, max_km=form.max_km.data if school else None,
             text=form.q.data or "", page=request.args.get("page", 1, type=int)), school=school)
     status = 200 if result is not None else 400
     return render_template("matching/search.html", form=form, result=result,
-                           school=school), status
-
+                           school=school, link_args=form.link_args()), status

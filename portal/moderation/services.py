@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal import security
-from portal.audit import AuditEvent, record_event
+from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
@@ -118,12 +118,3 @@ def get_offer_to_moderate(actor, offer_id):
     if offer is None or offer.status == "draft" or not can_moderate(actor, offer.company):
         raise NotFound("offer")
     return offer
-
-
-def recent_events(*, actor, limit=100):
-    """The audit trail, newest first; the administrator's view of the whole portal."""
-    security.require_role(actor, security.ADMIN)
-    return list(db.session.scalars(
-        select(AuditEvent).options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)
-    ))

@@ -5,6 +5,8 @@ from flask_login import current_user
 from portal import security
 from portal.errors import ValidationFailed
 from portal.moderation import services
+from portal.moderation.audit_log import recent_events, subjects_of
+from portal.moderation.audit_text import describe_event
 from portal.moderation.forms import APPROVE, DecisionForm
 from portal.organisations.services import technocentrum_of
 from portal.views import apply_errors, render_form, role_required
@@ -58,5 +60,6 @@ def offer(offer_id):
 @bp.get("/logboek")
 @role_required(security.ADMIN)
 def audit_log():
-    return render_template("moderation/audit_log.html",
-                           events=services.recent_events(actor=current_user))
+    events = recent_events(actor=current_user)
+    return render_template("moderation/audit_log.html", events=events,
+                           subjects=subjects_of(events), describe_event=describe_event)

@@ -4,12 +4,41 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.forms import CheckboxListField, choices
+from portal.offers.rules import ALLOWED_LOCATION_MODES
 from portal.taxonomy.offer_types import LOCATION_MODES, OFFER_TYPES
+
+KIND_SEPARATOR = ":"
+
+
+def kind_code(offer_type, location_mode):
+    return f"{offer_type}{KIND_SEPARATOR}{location_mode}"
+
+
+def split_kind(code):
+    """(offer type, location mode) of a kind chosen in the form; (None, None) for nothing."""
+    offer_type, _sep, location_mode = (code or "").partition(KIND_SEPARATOR)
+    return offer_type or None, location_mode or None
+
+
+def kind_choices():
+    """Only the combinations of type and place the rules allow, so none can be refused later.
+
+    One choice field instead of two that depend on each other works without JavaScript."""
+    pairs = []
+    for code, label in OFFER_TYPES.items():
+        modes = ALLOWED_LOCATION_MODES[code]
+        for mode in modes:
+            text = label if len(modes) == 1 else _l("%(type)s: %(place)s", type=label,
+                                                     place=LOCATION_MODES[mode])
+            pairs.append((kind_code(code, mode), text))
+    return choices(pairs, blank=_l("Choose a type of offer"))
 
 
 class OfferForm(FlaskForm):
-    offer_type = SelectField(_l("Type of offer"), choices=choices(OFFER_TYPES.items()),
-                             validators=[DataRequired(_l("Choose a type of offer."))])
+    kind = SelectField(_l("Type of offer and where it happens"), choices=kind_choices,
+                       validators=[DataRequired(_l("Choose a type of offer."))],
+                       description=_l("Guest lessons happen at the school or online; visits, "
+                                      "taster days and places at the company."))
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")),
                                                  Length(max=160)])
     description = TextAreaField(_l("Description"), validators=[
@@ -19,13 +48,9 @@ class OfferForm(FlaskForm):
         DataRequired(_l("Choose at least one sector."))])
     level_ids = CheckboxListField(_l("Education levels"), coerce=int, validators=[
         DataRequired(_l("Choose at least one education level."))])
-    location_mode = SelectField(_l("Where does it happen?"),
-                                choices=choices(LOCATION_MODES.items()),
-                                validators=[DataRequired()],
-                                description=_l("Guest lessons happen at the school or online; "
-                                               "visits, taster days and places at the company."))
     travel_km = IntegerField(_l("How far do you travel to a school? (km)"), validators=[
-        Optional(), NumberRange(min=0, max=1000, message=_l("Enter 0 to 1000 km."))])
+        Optional(), NumberRange(min=0, max=1000, message=_l("Enter 0 to 1000 km."))],
+        description=_l("Only for guest lessons at the school."))
     capacity = IntegerField(_l("Capacity"), validators=[
         DataRequired(_l("Enter how many requests you can honour.")),
         NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500."))],

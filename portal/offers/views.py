@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from portal import security
 from portal.errors import ValidationFailed
 from portal.offers import services
-from portal.offers.forms import OfferForm
+from portal.offers.forms import OfferForm, kind_code, split_kind
 from portal.organisations.services import company_of, get_company_for, is_member, school_of
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.views import apply_errors, render_form, role_required
@@ -14,9 +14,14 @@ from portal.views import apply_errors, render_form, role_required
 bp = Blueprint("offers", __name__)
 
 
+# The service checks type and place apart; the form asks for them in one field.
+KIND_FIELDS = {"offer_type": "kind", "location_mode": "kind"}
+
+
 def _offer_form(obj=None):
     form = OfferForm(obj=obj)
     if obj is not None and not form.is_submitted():
+        form.kind.data = kind_code(obj.offer_type, obj.location_mode)
         form.sector_ids.data = [s.id for s in obj.sectors]
         form.level_ids.data = [lvl.id for lvl in obj.levels]
     form.sector_ids.choices = sector_choices()
@@ -25,7 +30,9 @@ def _offer_form(obj=None):
 
 
 def _form_fields(form):
-    return {name: form[name].data for name in services.FIELDS}
+    offer_type, location_mode = split_kind(form.kind.data)
+    fields = {name: form[name].data for name in services.FIELDS if name not in KIND_FIELDS}
+    return {**fields, "offer_type": offer_type, "location_mode": location_mode}
 
 
 @bp.route("/aanbod/nieuw", methods=["GET", "POST"])
@@ -40,7 +47,7 @@ def create():
             offer = services.create_offer(actor=current_user, company=company,
                                           **_form_fields(form))
         except ValidationFailed as error:
-            apply_errors(form, error)
+            apply_errors(form, error, KIND_FIELDS)
         else:
             flash(_("The offer has been saved as a draft. Submit it when it is ready."),
                   "success")
@@ -57,7 +64,7 @@ def edit(offer_id):
         try:
             services.update_offer(actor=current_user, offer=offer, **_form_fields(form))
         except ValidationFailed as error:
-            apply_errors(form, error)
+            apply_errors(form, error, KIND_FIELDS)
         else:
             flash(_("The offer has been saved."), "success")
             return redirect(url_for("offers.detail", offer_id=offer.id))

@@ -54,8 +54,7 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     shots(page, "02-company-dashboard")
 
     page.goto(f"{base}/aanbod/nieuw")
-    page.select_option("#offer_type", "company_visit")
-    page.select_option("#location_mode", "company")
+    page.select_option("#kind", "company_visit:company")
     page.fill("#title", "Rondleiding in de laswerkplaats")
     page.fill("#description", "Leerlingen zien hoe we lassen en proberen de lassimulator.")
     _check_label(page, "Metaal")
@@ -96,6 +95,7 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     wanted = (date.today() + timedelta(days=10)).isoformat()
     teacher.fill("#wanted_on", wanted)
     teacher.fill("#group_size", "24")
+    teacher.select_option("#level_id", label="VMBO kader")
     teacher.fill("#message", "Wij komen met klas 3 kader.")
     teacher.click("main form button[type=submit]")
     teacher.wait_for_url("**/aanvragen/*")
@@ -106,7 +106,7 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     page.goto(f"{base}/bedrijf")
     page.click(f"a[href$='{booking_url.removeprefix(base)}']")
     page.fill("#message", "Welkom, meld u bij de receptie.")
-    page.click("button[formaction$='/accepteren']")
+    page.click("button[value=accept]")
     page.wait_for_load_state()
     assert page.locator("#booking-status .text-bg-success").count() == 1
     teacher.goto(booking_url)

@@ -252,17 +252,36 @@ def test_cancelling_an_accepted_booking_frees_its_place(make):
     assert offer.places_taken == 1
 
 
-def test_cancelling_a_request_takes_no_place_back(make):
+def test_an_open_request_is_withdrawn_not_cancelled(make):
     offer = make.offer(capacity=2)
     accept(request(offer, teacher(make)))
-    open_request = request(offer, teacher(make))
+    docent = teacher(make)
+    open_request = request(offer, docent)
 
-    bookings.cancel_booking(actor=owner(open_request), booking=open_request,
-                            message="Het bedrijf is die week gesloten.")
+    with pytest.raises(ValidationFailed):
+        bookings.cancel_booking(actor=docent, booking=open_request, message="Toch niet.")
+    bookings.withdraw_booking(actor=docent, booking=open_request, message="")
 
     db.session.refresh(offer)
-    assert open_request.status == "cancelled"
+    assert (open_request.status, open_request.response) == ("withdrawn", None)
     assert offer.places_taken == 1
+    assert events("booking.withdrawn") == [(docent.id, open_request.id)]
+
+
+def test_only_the_school_withdraws_and_only_while_open(make):
+    docent = teacher(make)
+    booking = request(make.offer(), docent)
+
+    for outsider in (owner(booking), teacher(make), make.admin()):
+        with pytest.raises(NotAllowed):
+            bookings.withdraw_booking(actor=outsider, booking=booking, message="Weg.")
+    accept(booking)
+    with pytest.raises(ValidationFailed):
+        bookings.withdraw_booking(actor=docent, booking=booking, message="Te laat.")
+
+    db.session.refresh(booking)
+    assert booking.status == "accepted"
+    assert events("booking.withdrawn") == []
 
 
 def test_only_the_two_parties_cancel(make):
@@ -282,6 +301,7 @@ def test_only_the_two_parties_cancel(make):
 def test_a_cancel_needs_a_reason_and_happens_once(make):
     docent = teacher(make)
     booking = request(make.offer(), docent)
+    accept(booking)
 
     with pytest.raises(ValidationFailed) as failed:
         bookings.cancel_booking(actor=docent, booking=booking, message="")

@@ -75,7 +75,7 @@ def test_extraction_finds_the_interface_strings():
     # below would pass on nothing. Each of these lives somewhere extraction used to miss.
     ids = {msgid for _context, msgid in extracted()}
     assert len(ids) > 250
-    assert "Please correct the fields marked below." in ids  # templates/_macros/forms.html
+    assert "Please correct the following:" in ids  # templates/_macros/forms.html
     assert "Ranked for %(school)s in %(place)s: region and sector first." in ids  # uses {% do %}
     assert "Use at least %(n)d characters." in ids  # _l in a form
     assert "Find offers" in ids  # base.html

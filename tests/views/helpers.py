@@ -33,6 +33,7 @@ class Form:
         self.action, self.method = action, method
         self.controls = []  # dicts: name, kind, value, checked / options, multiple
         self.formactions = []
+        self.buttons = []  # (name, value) of submit buttons that send a value
 
     @property
     def names(self):
@@ -83,8 +84,11 @@ class _FormParser(HTMLParser):
             self.forms.append(self._form)
         elif self._form is None:
             return
-        elif tag == "button" and "formaction" in a:
-            self._form.formactions.append(a["formaction"])
+        elif tag == "button" and ("formaction" in a or "name" in a):
+            if "formaction" in a:
+                self._form.formactions.append(a["formaction"])
+            if "name" in a:
+                self._form.buttons.append((a["name"], a.get("value", "")))
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text").lower()
             if kind in ("radio", "checkbox"):
@@ -142,13 +146,27 @@ def find_form(html, action=None):
     return found[0]
 
 
-def submit(client, url, data=None, action=None, strict=True, follow_redirects=False):
+def find_button_form(html, value):
+    """The POST form with a submit button sending `value`."""
+    found = [f for f in forms(html) if f.method == "post" and value in dict(
+        (v, n) for n, v in f.buttons)]
+    assert found, f"no button {value!r} on this page"
+    return found[0]
+
+
+def submit(client, url, data=None, action=None, strict=True, follow_redirects=False,
+           button=None):
     """GET `url`, fill in its form with `data` (None removes a field) and POST it like a browser:
-    to the form's action, the `action` button's formaction, or the page itself."""
+    to the form's action, the `action` button's formaction, or the page itself. `button` names
+    the value of the submit button pressed (<button name=... value=...>); it must be there."""
     page = client.get(url)
     assert page.status_code == 200, f"GET {url} answered {page.status_code}"
-    form = find_form(page.get_data(as_text=True), action)
+    html = page.get_data(as_text=True)
+    form = find_form(html, action) if button is None else find_button_form(html, button)
     values = form.defaults()
+    if button is not None:
+        name = next(n for n, v in form.buttons if v == button)
+        values[name] = [button]
     for name, value in (data or {}).items():
         assert name in form.names, f"the form on {url} has no field {name!r}"
         if value is None:
@@ -190,7 +208,8 @@ def field_error(response, name):
 
 
 def form_alert(response):
-    return 'class="alert alert-danger"' in text(response)
+    """Whether the page shows the error summary above its form."""
+    return 'id="error-summary"' in text(response)
 
 
 def reload(model, ident):

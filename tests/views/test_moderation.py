@@ -216,14 +216,37 @@ def test_a_visitor_is_sent_to_sign_in(client):
     assert location(response).startswith(LOGIN_URL)
 
 
-def test_the_administrator_reads_the_audit_log(client, make, pending_offer):
+def test_the_administrator_reads_the_audit_log_as_sentences(client, make, pending_offer):
     login(client, make.admin())
+    company = pending_offer.company
 
-    page = client.get("/moderatie/logboek")
+    page = text(client.get("/moderatie/logboek"))
 
-    assert page.status_code == 200
-    for action in ("company.registered", "offer.created", "offer.submitted", "user.logged_in"):
-        assert f"<code>{action}</code>" in text(page)
+    owner = make.owner_of(company).full_name
+    assert "<code>" not in page and "offer.submitted" not in page and "users #" not in page
+    assert f'{owner} registered the company' not in page  # Dutch by default
+    assert "heeft het bedrijf" in page
+    assert f'href="/moderatie/bedrijven/{company.id}"' in page
+    assert f'href="/moderatie/aanbod/{pending_offer.id}"' in page
+    client.get("/taal/en")
+    english = text(client.get("/moderatie/logboek"))
+    assert f"{owner} submitted the offer" in english
+    assert "signed in" in english
+
+
+def test_every_event_the_services_write_has_a_sentence(app):
+    import re
+    from pathlib import Path
+
+    from portal.moderation.audit_text import _sentences
+
+    source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("*.py"))
+    written = set(re.findall(r'record_event\([^,]+, "([a-z_]+\.[a-z_]+)"', source))
+    written |= {f"company.{s}" for s in ("approved", "rejected")}
+    written |= {f"offer.{s}" for s in ("published", "rejected")}
+    with app.test_request_context():
+        assert written - set(_sentences()) == set()
+    assert "booking.withdrawn" in written
 
 
 def test_a_moderator_may_not_read_the_audit_log(client, zeeland):

@@ -11,6 +11,7 @@ from tests.views.helpers import (
     csrf_token,
     field_error,
     find,
+    find_form,
     location,
     login,
     reload,
@@ -23,7 +24,7 @@ NEW_URL = "/aanbod/nieuw"
 
 def offer_form(**overrides):
     start = date.today() + timedelta(days=7)
-    data = {"offer_type": "guest_lesson", "location_mode": "school",
+    data = {"kind": "guest_lesson:school",
             "title": "Gastles drones bouwen", "description": "Een technicus bouwt met de klas "
             "een drone en laat hem vliegen.",
             "sector_ids": [sector_by_code("elektrotechniek").id, sector_by_code("ict").id],
@@ -74,7 +75,7 @@ def test_a_member_creates_a_draft_offer_with_every_field(client, member, company
 
 def test_a_visit_at_the_company_forgets_a_travel_distance(client, member):
     response = submit(client, NEW_URL, offer_form(
-        offer_type="company_visit", location_mode="company", title="Rondleiding werf"))
+        kind="company_visit:company", title="Rondleiding werf"))
 
     assert response.status_code == 302
     assert find(Offer, Offer.title == "Rondleiding werf").travel_km is None
@@ -89,12 +90,31 @@ def test_without_title_the_form_answers_422_and_saves_nothing(client, member):
     assert count(Offer, Offer.description.like("Een technicus bouwt%")) == 0
 
 
-def test_a_guest_lesson_at_the_company_answers_422_on_location_mode(client, member):
-    response = submit(client, NEW_URL, offer_form(location_mode="company"))
+def test_the_form_offers_only_the_places_each_type_allows(client, member):
+    form = find_form(text(client.get(NEW_URL)))
+
+    kinds = form.choices("kind")
+    assert kinds[0] == ""  # nothing is chosen for the company up front
+    assert {"guest_lesson:school", "guest_lesson:online", "company_visit:company",
+            "assignment:online"} <= set(kinds)
+    assert "guest_lesson:company" not in kinds
+    assert "company_visit:school" not in kinds
+
+
+def test_a_combination_the_rules_refuse_answers_422_on_the_type(client, member):
+    # Not on offer in the form; a hand-made request is refused next to the field all the same.
+    response = submit(client, NEW_URL, offer_form(kind="guest_lesson:company"), strict=False)
 
     assert response.status_code == 422
-    assert field_error(response, "location_mode")
+    assert field_error(response, "kind")
     assert count(Offer, Offer.title == "Gastles drones bouwen") == 0
+
+
+def test_without_a_type_the_form_answers_422_and_says_so(client, member):
+    response = submit(client, NEW_URL, offer_form(kind=""))
+
+    assert response.status_code == 422
+    assert field_error(response, "kind")
 
 
 def test_a_period_ending_before_it_starts_answers_422_on_ends_on(client, member):

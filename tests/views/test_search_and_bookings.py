@@ -224,10 +224,9 @@ def test_the_company_accepts_and_the_teacher_sees_it(client, make, offer, bookin
                                                      new_client):
     login(client, make.owner_of(offer.company))
     url = f"/aanvragen/{booking.id}"
-    assert f'formaction="{url}/accepteren"' in text(client.get(url))
+    assert 'value="accept"' in text(client.get(url))
 
-    response = submit(client, url, {"message": "Welkom om 9 uur."},
-                      action=f"{url}/accepteren")
+    response = submit(client, url, {"message": "Welkom om 9 uur."}, button="accept")
 
     assert response.status_code == 302
     assert location(response) == url
@@ -244,30 +243,63 @@ def test_declining_needs_a_message(client, make, offer, booking):
     login(client, make.owner_of(offer.company))
     url = f"/aanvragen/{booking.id}"
 
-    response = submit(client, url, {"message": ""}, action=f"{url}/afwijzen")
+    response = submit(client, url, {"message": ""}, button="decline")
 
     assert response.status_code == 422
     assert field_error(response, "message")
+    assert 'href="#message"' in text(response)  # the summary links to the field
     assert reload(Booking, booking.id).status == "requested"
 
-    response = submit(client, url, {"message": "Vol in mei."}, action=f"{url}/afwijzen")
+    response = submit(client, url, {"message": "Vol in mei."}, button="decline")
 
     assert response.status_code == 302
     declined = reload(Booking, booking.id)
     assert (declined.status, declined.response) == ("declined", "Vol in mei.")
 
 
-def test_the_teacher_withdraws_a_request_with_a_reason(client, booking, teacher, offer):
+def test_the_teacher_withdraws_an_open_request(client, booking, teacher, offer):
     login(client, teacher)
     url = f"/aanvragen/{booking.id}"
-    assert f'formaction="{url}/accepteren"' not in text(client.get(url))
+    page = text(client.get(url))
+    assert 'value="accept"' not in page and 'value="decline"' not in page
+    assert 'value="cancel"' not in page
 
-    assert submit(client, url, {"message": ""}, action=f"{url}/annuleren").status_code == 422
-    response = submit(client, url, {"message": "De bus valt uit."}, action=f"{url}/annuleren")
+    response = submit(client, url, {"message": ""}, button="withdraw")
 
+    assert response.status_code == 302
+    assert reload(Booking, booking.id).status == "withdrawn"
+    assert reload(Offer, offer.id).places_taken == 0
+    assert 'value="withdraw"' not in text(client.get(url))
+
+
+def test_an_accepted_request_is_cancelled_with_a_reason_by_either_side(client, make, booking,
+                                                                        teacher, offer):
+    login(client, make.owner_of(offer.company))
+    url = f"/aanvragen/{booking.id}"
+    submit(client, url, button="accept")
+    page = text(client.get(url))
+    assert 'value="decline"' not in page  # an accepted request is cancelled, not declined
+
+    response = submit(client, url, {"message": ""}, button="cancel")
+
+    assert response.status_code == 422
+    assert field_error(response, "message")
+    assert reload(Booking, booking.id).status == "accepted"
+    response = submit(client, url, {"message": "De machine is stuk."}, button="cancel")
     assert response.status_code == 302
     assert reload(Booking, booking.id).status == "cancelled"
     assert reload(Offer, offer.id).places_taken == 0
+
+
+def test_an_unknown_action_is_a_bad_request(client, make, booking, offer):
+    login(client, make.owner_of(offer.company))
+    url = f"/aanvragen/{booking.id}"
+    token = csrf_token(text(client.get(url)))
+
+    response = client.post(url, data={"csrf_token": token, "action": "delete", "message": "x"})
+
+    assert response.status_code == 400
+    assert reload(Booking, booking.id).status == "requested"
 
 
 def test_another_company_gets_404_and_changes_nothing(client, make, booking):
@@ -276,8 +308,9 @@ def test_another_company_gets_404_and_changes_nothing(client, make, booking):
     url = f"/aanvragen/{booking.id}"
 
     assert client.get(url).status_code == 404
-    for action in ("accepteren", "afwijzen", "annuleren"):
-        response = client.post(f"{url}/{action}", data={"csrf_token": token, "message": "x"})
+    for action in ("accept", "decline", "cancel", "withdraw"):
+        response = client.post(url, data={"csrf_token": token, "action": action,
+                                          "message": "x"})
         assert response.status_code == 404
     assert reload(Booking, booking.id).status == "requested"
     assert reload(Offer, booking.offer_id).places_taken == 0
@@ -294,8 +327,8 @@ def test_a_teacher_cannot_accept_their_own_request(client, booking, teacher):
     login(client, teacher)
     token = csrf_token(text(client.get(f"/aanvragen/{booking.id}")))
 
-    response = client.post(f"/aanvragen/{booking.id}/accepteren",
-                           data={"csrf_token": token, "message": ""})
+    response = client.post(f"/aanvragen/{booking.id}",
+                           data={"csrf_token": token, "action": "accept", "message": ""})
 
     assert response.status_code == 403
     assert reload(Booking, booking.id).status == "requested"
@@ -306,10 +339,10 @@ def test_the_last_place_cannot_be_given_twice(client, make, teacher):
     first = make.booking(offer, teacher)
     second = make.booking(offer, make.owner_of(make.school()))
     login(client, make.owner_of(offer.company))
-    submit(client, f"/aanvragen/{first.id}", action=f"/aanvragen/{first.id}/accepteren")
+    submit(client, f"/aanvragen/{first.id}", button="accept")
     url = f"/aanvragen/{second.id}"
 
-    response = submit(client, url, action=f"{url}/accepteren")
+    response = submit(client, url, button="accept")
 
     assert response.status_code == 422
     assert form_alert(response)

@@ -1,0 +1,72 @@
+"""The audit log in sentences, in the reader's language, with links to what the reader can open.
+
+Each event's code ("booking.accepted") stays in the database for machines; people read
+"Sanne de Wit accepted the request of Scheldemond College for Rondleiding"."""
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from portal.offers.models import DRAFT
+
+
+def _link(text, endpoint, **values):
+    return Markup('<a href="{}" lang="nl">{}</a>').format(url_for(endpoint, **values), text)
+
+
+def _name(row):
+    """A subject as the reader recognises it, linked where the administrator can open it."""
+    table = getattr(row, "__tablename__", None)
+    if table == "organisations":
+        if row.kind == "company":
+            return _link(row.name, "moderation.company", company_id=row.id)
+        return Markup('<span lang="nl">{}</span>').format(row.name)
+    if table == "offers":
+        if row.status == DRAFT:  # a draft is its company's own until submitted
+            return Markup('<span lang="nl">“{}”</span>').format(row.title)
+        return _link(Markup("“{}”").format(row.title), "moderation.offer", offer_id=row.id)
+    if table == "users":
+        return escape(row.full_name)
+    return escape(str(row))
+
+
+def _sentences():
+    """{action: (sentence with %(actor)s and %(subject)s, ...)}; booking sentences also name
+    the school and the offer."""
+    return {
+        "user.registered": _("%(actor)s created an account"),
+        "user.logged_in": _("%(actor)s signed in"),
+        "user.created": _("%(actor)s created the account of %(subject)s"),
+        "company.registered": _("%(actor)s registered the company %(subject)s"),
+        "company.approved": _("%(actor)s approved the company %(subject)s"),
+        "company.rejected": _("%(actor)s rejected the company %(subject)s"),
+        "school.registered": _("%(actor)s registered the school %(subject)s"),
+        "technocentrum.created": _("%(actor)s set up the Technocentrum %(subject)s"),
+        "membership.added": _("%(actor)s added %(user)s to %(subject)s"),
+        "offer.created": _("%(actor)s created the offer %(subject)s"),
+        "offer.updated": _("%(actor)s changed the offer %(subject)s"),
+        "offer.submitted": _("%(actor)s submitted the offer %(subject)s for checking"),
+        "offer.published": _("%(actor)s approved and published the offer %(subject)s"),
+        "offer.rejected": _("%(actor)s rejected the offer %(subject)s"),
+        "booking.requested": _("%(actor)s requested %(offer)s for %(school)s"),
+        "booking.accepted": _("%(actor)s accepted the request of %(school)s for %(offer)s"),
+        "booking.declined": _("%(actor)s declined the request of %(school)s for %(offer)s"),
+        "booking.withdrawn": _("%(actor)s withdrew the request of %(school)s for %(offer)s"),
+        "booking.cancelled": _("%(actor)s cancelled the request of %(school)s for %(offer)s"),
+    }
+
+
+def describe_event(event, subjects):
+    """One sentence for an audit event; `subjects` comes from audit_log.subjects_of."""
+    actor = escape(event.actor.full_name) if event.actor else _("The system")
+    subject = subjects.get((event.subject_type, event.subject_id))
+    values = {"actor": actor, "subject": _name(subject) if subject else _("(removed)")}
+    if event.subject_type == "bookings" and subject is not None:
+        values.update(offer=_name(subject.offer), school=_name(subject.school))
+    user = subjects.get(("users", (event.details or {}).get("user_id")))
+    values["user"] = _name(user) if user else _("(removed)")
+    sentence = _sentences().get(event.action)
+    if sentence is None or (event.subject_type == "bookings" and subject is None):
+        sentence = _("%(actor)s: %(action)s on %(subject)s")
+        values["action"] = event.action
+    # The translation is ours and trusted; every value is escaped or built as markup above.
+    return Markup(sentence) % values
