@@ -1,0 +1,164 @@
+"""Forms that help: attributes a screen reader can trust, an error summary that links to the
+fields, a request form that tells its limits up front, and a search that takes any distance
+and builds its links from its own fields only."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from portal.bookings.models import Booking
+from tests.views.helpers import (
+    LOGIN_URL,
+    count,
+    field_error,
+    find_form,
+    login,
+    submit,
+    text,
+)
+
+SEARCH_URL = "/zoeken"
+
+
+@pytest.fixture
+def teacher(make):
+    return make.owner_of(make.school(place="Middelburg (Zeeland)"))
+
+
+@pytest.fixture
+def offer(make):
+    company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
+    return make.offer(company, title="Rondleiding lasrobots", capacity=2, max_group_size=30,
+                      starts_on=date.today() + timedelta(days=10),
+                      ends_on=date.today() + timedelta(days=40))
+
+
+@pytest.mark.parametrize("url", [LOGIN_URL, "/account/registreren", SEARCH_URL])
+def test_untouched_fields_carry_no_invalid_or_empty_aria(client, url):
+    page = text(client.get(url))
+
+    assert "aria-invalid" not in page
+    assert '="None"' not in page
+
+
+def test_the_error_summary_lists_and_links_every_error(client):
+    response = submit(client, "/account/registreren", {"full_name": "", "email": "",
+                                                       "password": "", "password_again": ""})
+
+    page = text(response)
+    assert response.status_code == 422
+    summary = page[page.index('id="error-summary"'):page.index("</ul>", page.index(
+        'id="error-summary"'))]
+    for target in ("#role-0", "#full_name", "#email", "#password", "#password_again"):
+        assert f'href="{target}"' in summary
+    assert 'tabindex="-1"' in page[page.index("<div", page.index('id="error-summary"') - 80):]
+    assert 'aria-invalid="true"' in page
+    assert "<title>Fout:" in page
+
+
+def test_the_request_form_shows_the_period_and_limits_the_date(client, teacher, offer):
+    login(client, teacher)
+
+    page = text(client.get(f"/aanvragen/aanbod/{offer.id}"))
+
+    first, last = offer.starts_on.isoformat(), offer.ends_on.isoformat()
+    assert re.search(rf'<input[^>]*id="wanted_on"[^>]*min="{first}"', page)
+    assert re.search(rf'<input[^>]*id="wanted_on"[^>]*max="{last}"', page)
+    assert 'aria-describedby="wanted_on-help"' in page
+
+
+def test_the_request_form_asks_for_the_level(client, teacher, offer):
+    login(client, teacher)
+    form = find_form(text(client.get(f"/aanvragen/aanbod/{offer.id}")))
+
+    assert form.choices("level_id")[0] == ""  # nothing chosen for the teacher
+    response = submit(client, f"/aanvragen/aanbod/{offer.id}", {
+        "wanted_on": (offer.starts_on + timedelta(days=1)).isoformat(), "group_size": 20})
+
+    assert response.status_code == 422
+    assert field_error(response, "level_id")
+    assert count(Booking) == 0
+
+
+def test_a_waiting_request_is_told_before_the_form(client, make, teacher, offer):
+    waiting = make.booking(offer, teacher, wanted_on=offer.starts_on + timedelta(days=2))
+    login(client, teacher)
+
+    page = text(client.get(f"/aanvragen/aanbod/{offer.id}"))
+
+    assert f'href="/aanvragen/{waiting.id}"' in page
+    assert 'id="wanted_on"' not in page
+
+
+@pytest.mark.parametrize("km", [1, 30, 137, 400])
+def test_any_whole_number_of_km_is_a_distance(client, teacher, offer, km):
+    login(client, teacher)
+
+    response = client.get(SEARCH_URL, query_string={"max_km": km})
+
+    assert response.status_code == 200
+    assert f'value="{km}"' in text(response)
+
+
+@pytest.mark.parametrize("km", ["0", "401", "-5", "ver"])
+def test_a_distance_out_of_bounds_answers_400_with_a_message(client, teacher, km):
+    login(client, teacher)
+
+    response = client.get(SEARCH_URL, query_string={"max_km": km})
+
+    assert response.status_code == 400
+    assert field_error(response, "max_km")
+    assert 'href="#max_km"' in text(response)
+
+
+def test_an_empty_distance_means_any_distance_and_pages_keep_it(client, make, teacher):
+    company = make.company(place="Maastricht")
+    for n in range(21):
+        make.offer(company, title=f"Verre rondleiding {n}")
+    login(client, teacher)
+
+    page = text(client.get(SEARCH_URL, query_string={"max_km": "", "q": "verre"}))
+
+    assert "Verre rondleiding" in page  # Maastricht is far beyond the default 50 km
+    assert re.search(r'href="/zoeken\?[^"]*max_km=&amp;[^"]*page=2|href="/zoeken\?[^"]*page=2'
+                     r'[^"]*max_km=(&amp;|")', page)
+
+
+def test_a_visitor_sees_no_distance_and_a_distance_in_a_link_does_no_harm(client, offer):
+    response = client.get(SEARCH_URL, query_string={"max_km": "30"})
+
+    assert response.status_code == 200
+    assert 'id="max_km"' not in text(response)
+    assert "Rondleiding lasrobots" in text(response)
+
+
+@pytest.mark.parametrize("query", [{"_method": "POST"}, {"_external": "", "_scheme": "https"},
+                                   {"_anchor": "x", "page": "2"}, {"endpoint": "x"}])
+def test_page_links_take_nothing_from_the_address_but_the_form(client, make, query):
+    company = make.company(place="Vlissingen")
+    for n in range(21):
+        make.offer(company, title=f"Rondleiding {n}")
+
+    response = client.get(SEARCH_URL, query_string=query)
+
+    assert response.status_code == 200
+    links = re.findall(r'class="page-link" href="([^"]+)"', text(response))
+    assert links
+    for name in set(query) - {"page"}:
+        assert all(f"{name}=" not in link for link in links)
+    assert all(link.startswith("/zoeken?") for link in links)
+
+
+def test_users_dutch_text_is_marked_dutch_in_the_english_interface(client, offer):
+    client.get("/taal/en")
+
+    page = text(client.get(f"/aanbod/{offer.id}"))
+
+    assert '<h1 class="h3" lang="nl">Rondleiding lasrobots</h1>' in page
+    assert re.search(r'class="offer-text" lang="nl">', page)
+
+
+def test_dutch_text_needs_no_mark_in_the_dutch_interface(client, offer):
+    page = text(client.get(f"/aanbod/{offer.id}"))
+
+    assert 'lang="nl">Rondleiding' not in page
