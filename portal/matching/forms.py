@@ -26,11 +26,11 @@ class SearchForm(FlaskForm):
     sector = SelectField(_l("Sector"), coerce=_optional_int, validators=[Optional()])
     level = SelectField(_l("Level"), coerce=_optional_int, validators=[Optional()])
     max_km = IntegerField(
-        _l("Distance from your school (km)"), default=DEFAULT_KM,
+        _l("Distance (km)"), default=DEFAULT_KM,
         validators=[Optional(), NumberRange(min=1, max=MAX_KM, message=_l(
             "Enter a distance from 1 to %(max)d km, or leave it empty for any distance.",
             max=MAX_KM))],
-        description=_l("Empty: any distance."),
+        description=_l("From your school; empty: any distance."),
         render_kw={"type": "number", "min": 1, "max": MAX_KM, "step": 1, "inputmode": "numeric"})
 
     def link_args(self):
