@@ -1,6 +1,7 @@
 """The portal's application factory."""
 from flask import Flask
 
+from portal.assets import register_assets
 from portal.config import load_config
 
 
@@ -12,6 +13,7 @@ def create_app(config=None):
         config = load_config(config)
     app.config.from_object(config)
     register_extensions(app)
+    register_assets(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -21,7 +23,16 @@ def create_app(config=None):
 
 def register_extensions(app):
     from portal import models  # noqa: F401  (every mapper is configured before first use)
-    from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import (
+        babel,
+        bootstrap,
+        compress,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from portal.i18n import select_locale
     from portal.security import configure_hasher
 
@@ -31,6 +42,7 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     configure_hasher(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))
 

@@ -29,6 +29,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     BOOTSTRAP_SERVE_LOCAL = True
+    # Flask-Compress: text only (images are compressed already). Chromium sends `br` over HTTPS
+    # only, and static files are streamed, so gzip must be allowed for streams too.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     SESSION_COOKIE_HTTPONLY = True

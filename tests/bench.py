@@ -2,8 +2,11 @@
 
 Builds a throwaway SQLite database with the reference and demo data (through the services), then
 times the place lookup and the offer search for the demo teacher; then adds synthetic published
-offers and times the search again, to show how it scales with the number of candidates.
+offers and times the search again, to show how it scales with the number of candidates. Before
+that, the page weight of the search page in headless Chromium (tests/page_weight.py); `python -m
+tests.bench pages` measures only that. The last line holds every figure as JSON.
 """
+import json
 import statistics
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from portal.offers.models import Offer, offer_levels, offer_sectors
 from portal.organisations.models import Company, School
 from portal.seeding.demo import load_demo
 from portal.seeding.reference import load_reference
+from tests import page_weight
 
 REPEAT = 25
 PLACE_QUERIES = ["Vlisingen", "den bosch", "Hertogenbosch", "Terneuzn", "Almere", "Gent",
@@ -91,10 +95,45 @@ def run_searches(school):
     return results
 
 
-def main():
+def time_lookups_and_searches(figures):
+    school = db.session.scalar(select(School).order_by(School.id))
+    print(f"searching as a teacher of {school.name} ({school.place.label})\n")
+
+    print(f"place lookup, median of {REPEAT} per query (ms):")
+    figures["place_lookup_ms"] = {}
+    for query in PLACE_QUERIES:
+        best = find_places(query)
+        label = best[0].label if best else "-"
+        ms = median_ms(lambda q=query: find_places(q))
+        figures["place_lookup_ms"][query] = round(ms, 2)
+        print(f"  {query:<14} {ms:7.2f}  -> {label}")
+
+    total = db.session.scalar(select(func.count(Offer.id)))
+    before = run_searches(school)
+    add_synthetic_offers(5000)
+    after = run_searches(school)
+    grown = db.session.scalar(select(func.count(Offer.id)))
+    print(f"\nsearch, median of {REPEAT} (ms), hits, SQL statements:")
+    print(f"  {'':<26}{total:>6} offers          {grown:>6} offers        ratio")
+    figures["search"] = {}
+    for name in SEARCHES:
+        (a, ha, qa), (b, hb, qb) = before[name], after[name]
+        print(f"  {name:<26}{a:8.1f} {ha:5d} {qa:3d}   {b:8.1f} {hb:5d} {qb:3d}   "
+              f"{b / a:5.1f}x")
+        figures["search"][name] = {
+            str(total): {"ms": round(a, 1), "hits": ha, "statements": qa},
+            str(grown): {"ms": round(b, 1), "hits": hb, "statements": qb}}
+
+
+def main(argv=()):
+    """`python -m tests.bench` runs everything; `python -m tests.bench pages` only the page
+    weight (the quick one to rerun after changing templates or assets)."""
+    only_pages = "pages" in argv
+    figures = {}
     with tempfile.TemporaryDirectory() as folder:
         class Config(TestingConfig):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+            SERVER_NAME = None  # the live server answers on 127.0.0.1:<port>
 
         app = create_app(Config)
         with app.test_request_context():
@@ -102,29 +141,15 @@ def main():
             started = time.perf_counter()
             load_reference()
             load_demo()
+            db.session.commit()
             print(f"setup: reference + demo data in {time.perf_counter() - started:.1f} s")
-            school = db.session.scalar(select(School).order_by(School.id))
-            print(f"searching as a teacher of {school.name} ({school.place.label})\n")
-
-            print(f"place lookup, median of {REPEAT} per query (ms):")
-            for query in PLACE_QUERIES:
-                best = find_places(query)
-                label = best[0].label if best else "-"
-                print(f"  {query:<14} {median_ms(lambda q=query: find_places(q)):7.2f}  -> {label}")
-
-            total = db.session.scalar(select(func.count(Offer.id)))
-            before = run_searches(school)
-            add_synthetic_offers(5000)
-            after = run_searches(school)
-            grown = db.session.scalar(select(func.count(Offer.id)))
-            print(f"\nsearch, median of {REPEAT} (ms), hits, SQL statements:")
-            print(f"  {'':<26}{total:>6} offers          {grown:>6} offers        ratio")
-            for name in SEARCHES:
-                (a, ha, qa), (b, hb, qb) = before[name], after[name]
-                print(f"  {name:<26}{a:8.1f} {ha:5d} {qa:3d}   {b:8.1f} {hb:5d} {qb:3d}   "
-                      f"{b / a:5.1f}x")
+            # Pages first: the synthetic offers below would change what the search page shows.
+            figures["page_weight"] = page_weight.report(page_weight.measure(app))
+            if not only_pages:
+                time_lookups_and_searches(figures)
+    print("\n" + json.dumps({"bench": figures}, ensure_ascii=False))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,7 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it."""
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import security
 from portal.audit import record_event
