@@ -67,9 +67,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def in_live_app(live_app):
-    """Run setup code (factories) against the live server's database."""
+@pytest.fixture(scope="session")
+def in_live_app_once(live_app):
+    """in_live_app for session-scoped setup (a world built once for many tests)."""
     def run(function, *args, **kwargs):
         with live_app.app_context():
             try:
@@ -77,6 +77,12 @@ def in_live_app(live_app):
             finally:
                 db.session.remove()
     return run
+
+
+@pytest.fixture
+def in_live_app(in_live_app_once):
+    """Run setup code (factories) against the live server's database."""
+    return in_live_app_once
 
 
 @pytest.fixture

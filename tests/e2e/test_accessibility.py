@@ -1,0 +1,71 @@
+"""Every page, in every role and state, in a real browser: WCAG 2.0/2.1 A and AA by axe-core,
+on a desktop (1280x800) and a phone (390x844), in Dutch and English; and no sideways scrolling
+on the phone.
+
+The walk runs once per session (tests/e2e/walk.py) and the tests read its outcome, one test per
+page state, so `-k moderation-queue` walks just that page. Each run writes its findings to
+/tmp/a11y-report.txt (PORTAL_A11Y_REPORT names another file); PORTAL_SCREENSHOTS names a folder
+for screenshots of every page in every variant.
+"""
+import time
+
+import pytest
+
+from tests.e2e import report, world
+from tests.e2e.pages import EXCLUDED, PAGES, all_visits
+from tests.e2e.walk import Walker
+
+VISITS = all_visits()
+
+
+@pytest.fixture(scope="session")
+def a11y_world(in_live_app_once):
+    return in_live_app_once(world.build)
+
+
+@pytest.fixture(scope="session")
+def walker(browser, live_server, live_app, a11y_world):
+    walker = Walker(browser, live_server, live_app, a11y_world)
+    started = time.monotonic()
+    yield walker
+    walker.close()
+    if walker.outcomes:
+        report.write(walker.outcomes.values(), time.monotonic() - started)
+
+
+def test_every_page_has_a_visit(live_app):
+    get_endpoints = {rule.endpoint for rule in live_app.url_map.iter_rules()
+                     if "GET" in rule.methods}
+    missing = sorted(get_endpoints - set(EXCLUDED) - set(PAGES))
+    assert not missing, f"GET endpoints without a visit in tests/e2e/pages.py: {missing}"
+    gone = sorted((set(EXCLUDED) | set(PAGES)) - get_endpoints)
+    assert not gone, f"tests/e2e/pages.py names endpoints the app has no GET route for: {gone}"
+
+
+def test_visit_names_are_unique():
+    names = [visit.name for visit in VISITS]
+    assert len(names) == len(set(names))
+
+
+def _reached(outcome):
+    if outcome.broken:
+        pytest.fail("The walk did not reach this page as intended, so it proves nothing:\n"
+                    + report.describe_broken(outcome), pytrace=False)
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
+def test_page_meets_wcag_a_and_aa(walker, visit):
+    outcome = walker.outcome(visit)
+    _reached(outcome)
+    if outcome.violations:
+        pytest.fail("axe found WCAG 2.0/2.1 A or AA violations:\n"
+                    + report.describe_violations(outcome), pytrace=False)
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
+def test_page_fits_a_phone(walker, visit):
+    outcome = walker.outcome(visit)
+    _reached(outcome)
+    if outcome.overflow:
+        pytest.fail("The page scrolls sideways on a phone:\n" + report.describe_overflow(outcome),
+                    pytrace=False)
