@@ -6,36 +6,9 @@ DevTools Protocol tells which requests went to the network and how many bytes ea
 from an empty cache; a repeat visit navigates to the same page again in the same browser, as a
 user following a link back would (not a reload, which revalidates everything on purpose).
 """
-import logging
-import os
-import shutil
-import threading
-from contextlib import contextmanager
-
-from werkzeug.serving import make_server
+from tests.browser import CHROMIUM_ARGS, chromium_path, live_server
 
 PAGES = ["/zoeken"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def chromium_path():
-    path = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if os.path.exists(path) else None
-
-
-@contextmanager
-def live_server(app):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the bench
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 class NetworkLog:

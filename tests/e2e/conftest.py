@@ -3,24 +3,13 @@
 Locally the browser tests are skipped when Chromium is missing; in CI (CI=true) they fail.
 """
 import os
-import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.extensions import db
 from portal.seeding.reference import load_reference
+from tests.browser import CHROMIUM_ARGS, chromium_path, live_server
 from tests.databases import app_on_empty_database
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def chromium_path():
-    path = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if os.path.exists(path) else None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41,14 +30,10 @@ def live_app(tmp_path_factory):
         yield app
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+@pytest.fixture(scope="session", name="live_server")
+def live_server_fixture(live_app):
+    with live_server(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -561,7 +561,7 @@ def test_moderator_approves_a_company_and_its_offer(live_server, new_page, world
 
 
 def test_administrator_opens_the_audit_log(live_server, new_page, world):
-    # The navigation calls it "Auditlog" (the page's address says logboek): found by address.
+    # Found by its address, which stays when the label is reworded.
     page = new_page()
     sign_in(page, live_server, world.logins["admin"])
     tab_to(page, "a.nav-link[href$='/moderatie/logboek']")
