@@ -40,8 +40,8 @@ def request_booking(*, actor, offer, wanted_on, group_size, level_id, message=""
     if open_request_of(school, offer) is not None:
         errors[""] = _("Your school already has a request for this offer waiting for an answer.")
     elif offer.is_full:
-        errors[""] = ngettext("This offer is fully booked: its only place is taken.",
-                              "This offer is fully booked: all %(num)d places are taken.",
+        errors[""] = ngettext("This offer is full: its only place is taken.",
+                              "This offer is full: all %(num)d places are taken.",
                               offer.capacity)
     first, last = rules.date_window(today, offer.starts_on, offer.ends_on)
     if wanted_on is None or wanted_on < today:

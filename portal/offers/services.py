@@ -89,7 +89,7 @@ def update_offer(*, actor, offer, **fields):
     values, sectors, levels = _clean(fields)
     if values["capacity"] < offer.places_taken:
         raise ValidationFailed({"capacity": ngettext(
-            "One place is already booked.", "%(num)d places are already booked.",
+            "One place is already taken.", "%(num)d places are already taken.",
             offer.places_taken)})
     for key, value in values.items():
         setattr(offer, key, value)
