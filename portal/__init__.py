@@ -25,7 +25,6 @@ def register_extensions(app):
     from portal import models  # noqa: F401  (every mapper is configured before first use)
     from portal.extensions import (
         babel,
-        bootstrap,
         compress,
         csrf,
         db,
@@ -41,7 +40,6 @@ def register_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    bootstrap.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
     configure_hasher(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))

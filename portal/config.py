@@ -28,7 +28,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
-    BOOTSTRAP_SERVE_LOCAL = True
     # Flask-Compress: text only (images are compressed already). Chromium sends `br` over HTTPS
     # only, and static files are streamed, so gzip must be allowed for streams too.
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
 from flask_babel import Babel
-from flask_bootstrap import Bootstrap5
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,6 +15,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-bootstrap = Bootstrap5()
 compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.bookings.rules import ACCEPT, CANCEL, DECLINE, WITHDRAW
 from portal.forms import choices
-
-ACCEPT, DECLINE, WITHDRAW, CANCEL = "accept", "decline", "withdraw", "cancel"
 
 
 class RequestForm(FlaskForm):
@@ -27,6 +26,8 @@ class RequestForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """One card on a request's page; which buttons it shows depends on the side and status.
 
-    The pressed button's value (accept, decline, withdraw, cancel) says what to do."""
+    `action` is sent by the pressed button (<button name="action" value="decline">); no page
+    offers any other value, so a wrong one is a bad request, not a mistake to explain."""
 
+    action = StringField(validators=[InputRequired(), AnyOf((ACCEPT, DECLINE, WITHDRAW, CANCEL))])
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=4000)])

@@ -1,11 +1,12 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import security
 from portal.bookings import rules, services
-from portal.bookings.forms import ACCEPT, CANCEL, DECLINE, WITHDRAW, AnswerForm, RequestForm
+from portal.bookings.forms import AnswerForm, RequestForm
+from portal.bookings.rules import ACCEPT, CANCEL, COMPANY, DECLINE, SCHOOL, WITHDRAW
 from portal.errors import ValidationFailed
 from portal.offers.services import get_offer_for, offers_of_company
 from portal.organisations.services import company_of, is_member, school_of
@@ -72,15 +73,6 @@ def mine():
                                                                  school=school))
 
 
-def _actions(booking, company_side):
-    """The buttons this side sees on a request in its current status."""
-    if booking.status == rules.REQUESTED:
-        return (ACCEPT, DECLINE) if company_side else (WITHDRAW,)
-    if booking.status == rules.ACCEPTED:
-        return (CANCEL,)
-    return ()
-
-
 def _label_message(form, actions):
     """Name the message field for what it is used for in this card."""
     if DECLINE in actions:
@@ -102,11 +94,10 @@ def detail(booking_id):
     booking = services.get_booking_for(current_user, booking_id)
     company_side = is_member(current_user, booking.offer.company)
     form = AnswerForm()
+    if form.is_submitted() and form.action.data not in ACTIONS:
+        abort(400)
     if form.validate_on_submit():
-        action = ACTIONS.get(request.form.get("action", ""))
-        if action is None:
-            abort(400)
-        use_case, done_message = action
+        use_case, done_message = ACTIONS[form.action.data]
         try:
             use_case(actor=current_user, booking=booking, message=form.message.data)
         except ValidationFailed as error:
@@ -114,7 +105,7 @@ def detail(booking_id):
         else:
             flash(str(done_message), "success")
             return redirect(url_for("bookings.detail", booking_id=booking.id))
-    actions = _actions(booking, company_side)
+    actions = rules.actions_for(booking.status, COMPANY if company_side else SCHOOL)
     _label_message(form, actions)
     return render_form("bookings/detail.html", form, booking=booking,
                        company_side=company_side, actions=actions)

@@ -56,17 +56,24 @@ def _sentences():
 
 
 def describe_event(event, subjects):
-    """One sentence for an audit event; `subjects` comes from audit_log.subjects_of."""
-    actor = escape(event.actor.full_name) if event.actor else _("The system")
+    """One sentence for an audit event, with the reason given if any; `subjects` comes from
+    audit_log.subjects_of."""
+    details = event.details or {}
+    removed = _("(removed)")
     subject = subjects.get((event.subject_type, event.subject_id))
-    values = {"actor": actor, "subject": _name(subject) if subject else _("(removed)")}
-    if event.subject_type == "bookings" and subject is not None:
-        values.update(offer=_name(subject.offer), school=_name(subject.school))
-    user = subjects.get(("users", (event.details or {}).get("user_id")))
-    values["user"] = _name(user) if user else _("(removed)")
-    sentence = _sentences().get(event.action)
-    if sentence is None or (event.subject_type == "bookings" and subject is None):
-        sentence = _("%(actor)s: %(action)s on %(subject)s")
-        values["action"] = event.action
+    user = subjects.get(("users", details.get("user_id")))
+    values = {
+        "actor": escape(event.actor.full_name) if event.actor else _("The system"),
+        "subject": _name(subject) if subject else removed,
+        "offer": _name(subject.offer) if event.subject_type == "bookings" and subject else removed,
+        "school": _name(subject.school) if event.subject_type == "bookings" and subject
+        else removed,
+        "user": _name(user) if user else removed,
+        "action": event.action,
+    }
+    sentence = _sentences().get(event.action, _("%(actor)s: %(action)s on %(subject)s"))
     # The translation is ours and trusted; every value is escaped or built as markup above.
-    return Markup(sentence) % values
+    text = Markup(sentence) % values
+    if details.get("reason"):
+        text += Markup(': <q lang="nl">{}</q>').format(details["reason"])
+    return text

@@ -15,7 +15,6 @@ VISITOR = "visitor"
 # GET endpoints that render no page of their own.
 EXCLUDED = {
     "static": "files, not pages",
-    "bootstrap.static": "Bootstrap's files, not pages",
     "favicon": "the icon file browsers ask /favicon.ico for",
     "public.set_language": "stores the language and redirects",
     "organisations.onboarding": "only redirects to the form or home page of the role",

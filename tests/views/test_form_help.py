@@ -41,6 +41,23 @@ def test_untouched_fields_carry_no_invalid_or_empty_aria(client, url):
     assert '="None"' not in page
 
 
+def test_no_form_of_any_role_writes_none_into_an_attribute(client, make, teacher, offer,
+                                                           new_client):
+    login(client, teacher)
+    pages = [client.get(SEARCH_URL), client.get(f"/aanvragen/aanbod/{offer.id}")]
+    company_side = new_client()
+    login(company_side, make.owner_of(offer.company))
+    pages += [company_side.get("/aanbod/nieuw"), company_side.get(f"/aanbod/{offer.id}")]
+    moderator = new_client()
+    login(moderator, make.admin())
+    pending = make.company(approved=False)
+    pages.append(moderator.get(f"/moderatie/bedrijven/{pending.id}"))
+
+    for page in pages:
+        assert page.status_code == 200
+        assert '="None"' not in text(page) and "aria-invalid" not in text(page)
+
+
 def test_the_error_summary_lists_and_links_every_error(client):
     response = submit(client, "/account/registreren", {"full_name": "", "email": "",
                                                        "password": "", "password_again": ""})
@@ -51,7 +68,8 @@ def test_the_error_summary_lists_and_links_every_error(client):
         'id="error-summary"'))]
     for target in ("#role-0", "#full_name", "#email", "#password", "#password_again"):
         assert f'href="{target}"' in summary
-    assert 'tabindex="-1"' in page[page.index("<div", page.index('id="error-summary"') - 80):]
+    opening = re.search(r'<div[^>]*id="error-summary"[^>]*>', page).group(0)
+    assert 'tabindex="-1"' in opening and "data-error-summary" in opening
     assert 'aria-invalid="true"' in page
     assert "<title>Fout:" in page
 
@@ -146,6 +164,7 @@ def test_page_links_take_nothing_from_the_address_but_the_form(client, make, que
     assert links
     for name in set(query) - {"page"}:
         assert all(f"{name}=" not in link for link in links)
+    assert all("#" not in link for link in links)
     assert all(link.startswith("/zoeken?") for link in links)
 
 
@@ -162,3 +181,28 @@ def test_dutch_text_needs_no_mark_in_the_dutch_interface(client, offer):
     page = text(client.get(f"/aanbod/{offer.id}"))
 
     assert 'lang="nl">Rondleiding' not in page
+
+
+def test_a_service_error_lands_on_the_form_field_that_asks_for_it(app):
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, StringField
+
+    from portal.errors import ValidationFailed
+    from portal.views import apply_errors
+
+    class KindForm(FlaskForm):
+        kind = SelectField(choices=[])
+        title = StringField()
+
+    with app.test_request_context():
+        form = KindForm(meta={"csrf": False})
+        form.validate()
+        apply_errors(form, ValidationFailed({
+            "location_mode": "Past niet.", "offer_type": "Past niet.", "title": "Leeg.",
+            "": "Het geheel klopt niet.", "unknown": "Ergens anders."}),
+            {"offer_type": "kind", "location_mode": "kind"})
+
+    assert form.kind.errors[-1:] == ["Past niet."]  # once, though two service fields named it
+    assert form.kind.errors.count("Past niet.") == 1
+    assert form.title.errors == ["Leeg."]
+    assert form.form_errors == ["Het geheel klopt niet.", "Ergens anders."]

@@ -291,6 +291,22 @@ def test_an_accepted_request_is_cancelled_with_a_reason_by_either_side(client, m
     assert reload(Offer, offer.id).places_taken == 0
 
 
+def test_an_answer_refused_because_the_other_side_acted_first_says_so(client, make, booking,
+                                                                     teacher, offer):
+    login(client, teacher)
+    url = f"/aanvragen/{booking.id}"
+    token = csrf_token(text(client.get(url)))  # the teacher's page still offers to withdraw
+    bookings.decline_booking(actor=make.owner_of(offer.company), booking=booking,
+                             message="Vol die week.")
+
+    response = client.post(url, data={"csrf_token": token, "action": "withdraw", "message": ""})
+
+    assert response.status_code == 422
+    assert form_alert(response)  # the refusal is shown, though the page offers no card now
+    assert "already been answered" in text(response) or "al beantwoord" in text(response)
+    assert reload(Booking, booking.id).status == "declined"
+
+
 def test_an_unknown_action_is_a_bad_request(client, make, booking, offer):
     login(client, make.owner_of(offer.company))
     url = f"/aanvragen/{booking.id}"

@@ -31,10 +31,22 @@ def test_the_page_links_its_assets_with_their_content_fingerprints(client, asset
     html = client.get("/zoeken").get_data(as_text=True)
 
     assert {"css/bootstrap.subset.min.css", "css/portal.css", "js/nav.js",
-            "js/place-lookup.js", "img/favicon.svg", "img/favicon.ico"} <= set(assets)
+            "js/error-summary.js", "img/favicon.svg", "img/favicon.ico"} <= set(assets)
     for filename, url in assets.items():
         assert url.endswith(f"?v={fingerprint(filename)}"), filename
     assert "/bootstrap/static/" not in html  # the whole Bootstrap bundle is gone
+    assert "js/place-lookup.js" not in assets  # only pages with a place field load it
+
+
+def test_only_forms_with_a_place_field_load_the_place_suggestions(client, make):
+    from portal import security
+    from tests.views.helpers import login
+
+    login(client, make.user(security.COMPANY_MEMBER))
+    html = client.get("/bedrijf/registreren").get_data(as_text=True)
+
+    assert 'data-place-lookup="1"' in html
+    assert f"js/place-lookup.js?v={fingerprint('js/place-lookup.js')}" in html
 
 
 def test_a_fingerprinted_asset_is_cached_for_a_year(client, assets):
