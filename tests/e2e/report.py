@@ -91,11 +91,13 @@ def write(outcomes, seconds, path=REPORT):
     broken = [o for o in outcomes if o.broken]
     failing = [o for o in outcomes if o.violations]
     wide = [o for o in outcomes if o.overflow]
+    unfocused = [o for o in outcomes if o.focus]
     slowest = sorted(outcomes, key=lambda o: -o.seconds)[:5]
     sections = [
         f"Accessibility walk: {len(outcomes)} page states x 4 variants in {seconds:.0f}s; "
         f"{len(failing)} with axe violations (WCAG 2.0/2.1 A and AA), {len(wide)} too wide "
-        f"for a phone, {len(broken)} not reached as intended.\nSlowest: "
+        f"for a phone, {len(unfocused)} with an invisible focus, {len(broken)} not reached as "
+        f"intended.\nSlowest: "
         + ", ".join(f"{o.visit.name} {o.seconds:.1f}s" for o in slowest),
         "== Rules failing (page and number of elements) ==\n" + "\n".join(_summary(outcomes)),
     ]
@@ -105,6 +107,10 @@ def write(outcomes, seconds, path=REPORT):
     if wide:
         sections.append("== Sideways scrolling on a phone (390px) ==\n"
                         + "\n\n".join(describe_overflow(o) for o in wide))
+    if unfocused:
+        sections.append("== Focus not visible ==\n" + "\n\n".join(
+            _title(o) + "".join(f"\n  {element}: {why}" for element, why in o.focus.items())
+            for o in unfocused))
     if failing:
         sections.append("== Axe violations per page ==\n"
                         + "\n\n".join(describe_violations(o) for o in failing))

@@ -1,6 +1,6 @@
 """Every page, in every role and state, in a real browser: WCAG 2.0/2.1 A and AA by axe-core,
-on a desktop (1280x800) and a phone (390x844), in Dutch and English; and no sideways scrolling
-on the phone.
+on a desktop (1280x800) and a phone (390x844), in Dutch and English; no sideways scrolling on
+the phone; and a visible focus (3:1) on every element of the page's tab order.
 
 The walk runs once per session (tests/e2e/walk.py) and the tests read its outcome, one test per
 page state, so `-k moderation-queue` walks just that page. Each run writes its findings to
@@ -68,4 +68,14 @@ def test_page_fits_a_phone(walker, visit):
     _reached(outcome)
     if outcome.overflow:
         pytest.fail("The page scrolls sideways on a phone:\n" + report.describe_overflow(outcome),
+                    pytrace=False)
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
+def test_page_shows_where_the_focus_is(walker, visit):
+    outcome = walker.outcome(visit)
+    _reached(outcome)
+    if outcome.focus:
+        pytest.fail("Tab reaches elements whose focus is not visible:\n"
+                    + "\n".join(f"  {element}: {why}" for element, why in outcome.focus.items()),
                     pytrace=False)

@@ -1,4 +1,5 @@
-"""The walk: each visit in Dutch and English, checked with axe at desktop and phone width.
+"""The walk: each visit in Dutch and English, checked with axe at desktop and phone width,
+and, once per page (desktop, Dutch), for a visible focus on every element in its tab order.
 
 One browser context per role and language, signed in once through the real login form and
 reused for all of that role's pages (the visits come sorted by role). Each visit loads its page
@@ -16,6 +17,7 @@ from flask import url_for
 from playwright.sync_api import Error as PlaywrightError
 
 from tests import factories
+from tests.e2e.keyboard import focus_problems_on_page
 from tests.e2e.pages import SUBMIT, VISITOR
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -66,6 +68,7 @@ class Outcome:
     broken: list = field(default_factory=list)      # "<lang>: what went wrong"
     violations: list = field(default_factory=list)  # (variant, axe violation)
     overflow: list = field(default_factory=list)    # (variant, MEASURE_OVERFLOW's result)
+    focus: dict = field(default_factory=dict)       # element -> why its focus is not visible
     seconds: float = 0.0
 
 
@@ -169,6 +172,8 @@ class Walker:
                     f"the submit answered {response.status}, not {visit.status}")
         self._check_state(page, outcome, language)
         self._check(page, outcome, f"desktop-{language}")
+        if language == LANGUAGES[0]:  # the focus ring does not depend on the language
+            outcome.focus.update(focus_problems_on_page(page))
         page.set_viewport_size(VIEWPORTS["phone"])
         page.evaluate("() => new Promise(done => requestAnimationFrame(done))")
         measured = page.evaluate(MEASURE_OVERFLOW)
@@ -197,7 +202,7 @@ class Walker:
     def _check_state(self, page, outcome, language):
         visit = outcome.visit
         path, wanted = urlsplit(page.url).path, urlsplit(outcome.url).path
-        # A submit may land on the action's own address below the page (/aanvragen/1/afwijzen).
+        # A submit may land on an address of its own below the page's.
         _expect(path == wanted or (visit.action and path.startswith(wanted.rstrip("/") + "/")),
                 f"landed on {path}, not {wanted}")
         shown_language = page.evaluate("document.documentElement.lang")
