@@ -69,6 +69,11 @@ def describe_overflow(outcome):
     return "\n".join(lines)
 
 
+def describe_focus(outcome):
+    return "\n".join([_title(outcome),
+                      *(f"  {element}: {why}" for element, why in outcome.focus.items())])
+
+
 def describe_broken(outcome):
     return "\n".join([_title(outcome), *(f"  {problem}" for problem in outcome.broken)])
 
@@ -108,9 +113,8 @@ def write(outcomes, seconds, path=REPORT):
         sections.append("== Sideways scrolling on a phone (390px) ==\n"
                         + "\n\n".join(describe_overflow(o) for o in wide))
     if unfocused:
-        sections.append("== Focus not visible ==\n" + "\n\n".join(
-            _title(o) + "".join(f"\n  {element}: {why}" for element, why in o.focus.items())
-            for o in unfocused))
+        sections.append("== Focus not visible ==\n"
+                        + "\n\n".join(describe_focus(o) for o in unfocused))
     if failing:
         sections.append("== Axe violations per page ==\n"
                         + "\n\n".join(describe_violations(o) for o in failing))

@@ -47,35 +47,32 @@ def test_visit_names_are_unique():
     assert len(names) == len(set(names))
 
 
-def _reached(outcome):
+def _fail_if(found, heading, describe, outcome):
+    """Fail with the walk's own words: first if it did not reach the page as intended (then its
+    other findings prove nothing), then if it `found` something on it."""
     if outcome.broken:
         pytest.fail("The walk did not reach this page as intended, so it proves nothing:\n"
                     + report.describe_broken(outcome), pytrace=False)
+    if found:
+        pytest.fail(f"{heading}:\n{describe(outcome)}", pytrace=False)
 
 
 @pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
 def test_page_meets_wcag_a_and_aa(walker, visit):
     outcome = walker.outcome(visit)
-    _reached(outcome)
-    if outcome.violations:
-        pytest.fail("axe found WCAG 2.0/2.1 A or AA violations:\n"
-                    + report.describe_violations(outcome), pytrace=False)
+    _fail_if(outcome.violations, "axe found WCAG 2.0/2.1 A or AA violations",
+             report.describe_violations, outcome)
 
 
 @pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
 def test_page_fits_a_phone(walker, visit):
     outcome = walker.outcome(visit)
-    _reached(outcome)
-    if outcome.overflow:
-        pytest.fail("The page scrolls sideways on a phone:\n" + report.describe_overflow(outcome),
-                    pytrace=False)
+    _fail_if(outcome.overflow, "The page scrolls sideways on a phone", report.describe_overflow,
+             outcome)
 
 
 @pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.name)
 def test_page_shows_where_the_focus_is(walker, visit):
     outcome = walker.outcome(visit)
-    _reached(outcome)
-    if outcome.focus:
-        pytest.fail("Tab reaches elements whose focus is not visible:\n"
-                    + "\n".join(f"  {element}: {why}" for element, why in outcome.focus.items()),
-                    pytrace=False)
+    _fail_if(outcome.focus, "Tab reaches elements whose focus is not visible",
+             report.describe_focus, outcome)

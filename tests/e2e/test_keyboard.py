@@ -130,6 +130,15 @@ def _forget_problems():
 # --- the journeys ---------------------------------------------------------------------------------
 
 
+def search_and_open(page, word, result):
+    """On the search page: type `word` in the search field, send it, open the `result`."""
+    tab_to(page, "#q")
+    page.keyboard.type(word)
+    press_and_wait(page, "Enter", re.compile(r"/zoeken\?.*q="))
+    tab_to(page, result)
+    press_and_wait(page, "Enter", re.compile(r"/aanbod/\d+$"))
+
+
 def test_visitor_finds_an_offer_by_keyboard(live_server, new_page, world):
     page = new_page()
     page.goto(f"{live_server}/")
@@ -139,11 +148,8 @@ def test_visitor_finds_an_offer_by_keyboard(live_server, new_page, world):
     assert "Aanbod zoeken" in found["describe"]
     press_and_wait(page, "Enter", re.compile(r"/zoeken$"))
 
-    tab_to(page, "#q")
-    page.keyboard.type(SEARCH_WORD.lower())
-    press_and_wait(page, "Enter", re.compile(r"/zoeken\?.*q="))
-    tab_to(page, "el => el === document.querySelector('li.result h3 a')")
-    press_and_wait(page, "Enter", re.compile(r"/aanbod/\d+$"))
+    search_and_open(page, SEARCH_WORD.lower(),
+                    "el => el === document.querySelector('li.result h3 a')")
     assert page.url.endswith(f"/aanbod/{world.offer}")
     expect(page.locator("h1")).to_contain_text(SEARCH_WORD)
     assert_focus_was_always_visible()
@@ -154,11 +160,8 @@ def test_teacher_requests_an_offer_by_keyboard(live_server, new_page, world):
     sign_in(page, live_server, world.logins["teacher"])
     tab_to(page, "a.nav-link[href$='/zoeken']")
     press_and_wait(page, "Enter", re.compile(r"/zoeken$"))
-    tab_to(page, "#q")
-    page.keyboard.type(SEARCH_WORD)
-    press_and_wait(page, "Enter", re.compile(r"/zoeken\?.*q="))
-    tab_to(page, f"li.result h3 a[href$='/aanbod/{world.offer}']")
-    press_and_wait(page, "Enter", re.compile(rf"/aanbod/{world.offer}$"))
+    search_and_open(page, SEARCH_WORD, f"li.result h3 a[href$='/aanbod/{world.offer}']")
+    assert page.url.endswith(f"/aanbod/{world.offer}")
 
     found = tab_to(page, f"a[href$='/aanvragen/aanbod/{world.offer}']")
     assert "Dit aanbod aanvragen" in found["describe"]
