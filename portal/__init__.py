@@ -58,10 +58,11 @@ def register_blueprints(app):
     from portal.matching.views import bp as matching
     from portal.moderation.views import bp as moderation
     from portal.offers.views import bp as offers
+    from portal.organisations.team_views import bp as teams
     from portal.organisations.views import bp as organisations
     from portal.public.views import bp as public
 
-    for blueprint in (public, accounts, geo, organisations, offers, matching, bookings,
+    for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
                       moderation):
         app.register_blueprint(blueprint)
 

@@ -6,6 +6,16 @@ from portal.extensions import db
 
 seed = AppGroup("seed", help="Load reference data and the demo data set.")
 geo = AppGroup("geo", help="The gazetteer of places.")
+offers = AppGroup("offers", help="Offers of the companies.")
+
+
+@offers.command("archive")
+def offers_archive():
+    """Archive offers whose last date has passed (idempotent; run it daily from cron)."""
+    from portal.offers.lifecycle import archive_ended_offers
+
+    archived = archive_ended_offers()
+    click.echo(f"offers archived: {len(archived)}")
 
 
 @geo.command("load")
@@ -62,4 +72,5 @@ def create_admin(email, full_name, password):
 def register_cli(app):
     app.cli.add_command(seed)
     app.cli.add_command(geo)
+    app.cli.add_command(offers)
     app.cli.add_command(create_admin)

@@ -3,6 +3,7 @@
 Development and testing get working defaults; production refuses to start without a secret key.
 """
 import os
+import tempfile
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -39,6 +40,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    # Uploaded files (company logos) live outside static/ under random names; a view that checks
+    # who may see them serves them.
+    UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # No request may carry more: Werkzeug answers 413 from the Content-Length header, before
+    # reading the body. A logo may have 2 MB (organisations/logos.py), plus the form around it.
+    MAX_CONTENT_LENGTH = 3 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):
@@ -56,6 +63,7 @@ class TestingConfig(Config):
     # Hashing at full strength makes every login in the suite slow; the algorithm stays argon2id.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    UPLOAD_DIR = str(Path(tempfile.gettempdir()) / "portal-test-uploads")  # tests use tmp_path
 
 
 class ProductionConfig(Config):

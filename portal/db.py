@@ -5,6 +5,8 @@ No commit helpers live here: services commit, exactly once per use case.
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import click
+from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -76,7 +78,31 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+# Requests with these methods may write; the others only read.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _will_write():
+    """Whether the transaction about to begin belongs to work that writes: a request sent with
+    a writing method, or a command (`flask seed`, `flask offers archive`), but not `flask shell`,
+    which may sit idle for a long time. Other code (tests driving services) begins deferred.
+    A command that waits in a loop (a worker) must end its transaction before it waits, or it
+    keeps every writer of the site waiting."""
+    if has_request_context():
+        return request.method in WRITE_METHODS
+    command = click.get_current_context(silent=True)
+    return command is not None and command.command.name != "shell"
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """SQLite: a writer takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the
+    busy timeout for the writer before it; readers begin deferred, never wait, and see a snapshot
+    (WAL).
+
+    A deferred transaction that reads and then writes cannot wait: when another writer got in
+    between, SQLite refuses the lock upgrade at once (SQLITE_BUSY) whatever the busy timeout,
+    so independent writes of simultaneous requests would fail instead of queueing.
+    """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _will_write() else "BEGIN")

@@ -8,6 +8,8 @@ STATUS_LABELS = {
     "published": _l("Published"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
+    "paused": _l("Paused"),
+    "archived": _l("Archived"),
     "requested": _l("Requested"),
     "accepted": _l("Accepted"),
     "declined": _l("Declined"),
@@ -19,6 +21,7 @@ STATUS_STYLES = {
     "draft": "secondary", "pending": "warning", "approved": "success", "published": "success",
     "rejected": "danger", "withdrawn": "secondary", "requested": "warning",
     "accepted": "success", "declined": "danger", "cancelled": "secondary",
+    "paused": "warning", "archived": "secondary",
 }
 
 SCHOOL_STAGES = {"po": _l("Primary school (PO)"), "vo": _l("Secondary school (VO)"),

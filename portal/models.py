@@ -3,11 +3,21 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.bookings.models import Booking
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
-from portal.offers.models import Offer
-from portal.organisations.models import Company, Membership, Organisation, School, Technocentrum
+from portal.offers.models import Offer, OfferRevision, Slot
+from portal.organisations.models import (
+    Company,
+    Location,
+    Membership,
+    Organisation,
+    School,
+    Technocentrum,
+)
+from portal.organisations.team_models import Invitation, JoinRequest
 from portal.taxonomy.models import EducationLevel, Sector
 
 __all__ = [
-    "AuditEvent", "Booking", "Company", "EducationLevel", "Landsdeel", "Membership", "Offer",
+    "AuditEvent", "Booking", "Company", "EducationLevel", "Invitation", "JoinRequest",
+    "Landsdeel", "Location", "Membership", "Offer",
+    "OfferRevision", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
 ]

@@ -46,11 +46,16 @@ def register_error_pages(app):
     @app.errorhandler(IntegrityError)
     @app.errorhandler(OperationalError)
     def conflict(error):
-        # Two people changed the same thing at once (a unique key taken a moment earlier, or
-        # SQLite refusing a write on a stale read): nothing was saved; trying again is safe.
+        # Two people changed the same thing at once (a unique key taken a moment earlier), or
+        # SQLite's write lock stayed taken past the busy timeout (writing requests queue for it,
+        # see portal/db.py): nothing was saved; trying again is safe.
         if isinstance(error, OperationalError) and "locked" not in str(error.orig):
             raise error
         db.session.rollback()
+        # The driver's message and the statement, not its parameters: those hold users' data.
+        app.logger.warning("409 conflict on %s %s (endpoint %s): %s: %s [%s]", request.method,
+                           request.path, request.endpoint, type(error).__name__, error.orig,
+                           " ".join((error.statement or "").split())[:300])
         return page(409, _("Changed at the same moment"),
                     _("Someone else changed this at the same moment, so nothing was saved. "
                       "Please go back and try again."))
@@ -87,8 +92,16 @@ def register_template_globals(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["groupby_optgroup"] = group_options
+    app.jinja_env.filters["slot_when"] = slot_when
     app.jinja_env.filters["datetime_short"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+
+
+def slot_when(slot):
+    """A slot's date and times as people say them: "di 3 mrt 2026, 9:00-11:30"."""
+    return "{}, {}\u2013{}".format(format_date(slot.day, "EEE d MMM yyyy"),
+                                   slot.starts_at.strftime("%-H:%M"),
+                                   slot.ends_at.strftime("%-H:%M"))
 
 
 def group_options(field):

@@ -1,6 +1,6 @@
 """Test data built through the services, with the fewest fields a test must name."""
 import itertools
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.geo.models import Province
 from portal.moderation import services as moderation
 from portal.offers import services as offers
+from portal.offers import slots
 from portal.organisations import services as organisations
 from portal.taxonomy.services import level_by_code, sector_by_code
 
@@ -55,6 +56,20 @@ def company(owner=None, place="Vlissingen", sectors=("metaal",), approved=True, 
     return created
 
 
+def rejected_company(reason="Dit KvK-nummer hoort bij een ander bedrijf.", **fields):
+    created = company(approved=False, **fields)
+    moderation.reject_company(actor=admin(), company=created, reason=reason)
+    return created
+
+
+def location(company_=None, name=None, place="Terneuzen", address=None):
+    """Another location of a company (every company starts with its main one)."""
+    company_ = company_ or company()
+    return organisations.add_location(actor=owner_of(company_), company=company_,
+                                      name=name or f"Vestiging {_next()}", place_name=place,
+                                      address=address)
+
+
 def owner_of(organisation):
     return organisation.memberships[0].user
 
@@ -83,21 +98,43 @@ def moderator(centre=None):
 
 
 def offer_fields(**overrides):
+    """A company visit unless `offer_type` says otherwise; the fields of another type are
+    filled from PLACEMENT_FIELDS or GROUP_FIELDS so every type can be made in one call."""
     fields = {
         "offer_type": "company_visit", "title": "Rondleiding door de werkplaats",
         "description": "Leerlingen zien lassen en frezen van dichtbij.",
         "sector_ids": [sector_by_code("metaal").id], "level_ids": [level_by_code("vmbo_kb").id],
-        "location_mode": "company", "travel_km": None, "capacity": 3, "max_group_size": 30,
-        "starts_on": date.today(), "ends_on": date.today() + timedelta(days=180),
+        "location_mode": "company", "travel_km": None, "max_group_size": 30,
+        "duration_minutes": 90,
     }
+    fields.update(TYPE_DEFAULTS.get(overrides.get("offer_type", "company_visit"), {}))
     fields.update(overrides)
     return fields
 
 
-def offer(company_=None, status="published", **overrides):
+TYPE_DEFAULTS = {
+    "guest_lesson": {"location_mode": "school", "travel_km": 40, "topic": "Lassen",
+                     "duration_minutes": 90},
+    "taster_day": {"pupils_per_day": 4, "days": 1, "location_mode": "company"},
+    "internship": {"crebo": "25623", "capacity": 3, "starts_on": date.today(),
+                   "ends_on": date.today() + timedelta(days=180), "allowance_euros": 300},
+    "apprenticeship": {"crebo": "25623", "mbo_level": 2, "hours_per_week": 32,
+                       "starts_on": date.today() + timedelta(days=30), "capacity": 2},
+    "teacher_placement": {"days": 3, "capacity": 1, "subjects": "CNC-frezen"},
+    "assignment": {"deliverable": "Een ontwerp voor een nieuwe opspanmal.", "duration_weeks": 6},
+}
+
+SLOT_DAY = 14  # days from today of a factory offer's slot
+
+
+def offer(company_=None, status="published", slot_capacity=60, **overrides):
+    """An offer through the services; a group activity gets one slot 14 days ahead with room
+    for `slot_capacity` pupils (None: no slot)."""
     company_ = company_ or company()
     member = owner_of(company_)
     created = offers.create_offer(actor=member, company=company_, **offer_fields(**overrides))
+    if created.has_slots and slot_capacity:
+        slot(created, capacity=slot_capacity)
     if status in ("pending", "published"):
         offers.submit_offer(actor=member, offer=created)
     if status == "published":
@@ -105,10 +142,64 @@ def offer(company_=None, status="published", **overrides):
     return created
 
 
+def slot(offer_, capacity=60, days=SLOT_DAY, starts_at=time(9, 0), ends_at=time(11, 30),
+         min_group=None):
+    return slots.add_slot(actor=owner_of(offer_.company), offer=offer_,
+                          day=date.today() + timedelta(days=days), starts_at=starts_at,
+                          ends_at=ends_at, capacity=capacity, min_group=min_group)
+
+
+def placement(company_=None, status="published", places=3, **overrides):
+    """An internship with `places` places."""
+    return offer(company_, status, offer_type="internship", capacity=places,
+                 level_ids=[level_by_code("mbo_3").id], **overrides)
+
+
 def booking(offer_=None, teacher=None, **overrides):
+    """A request: for the offer's first slot and 24 pupils, or for one place of a placement."""
     offer_ = offer_ or offer()
     teacher = teacher or owner_of(school())
-    fields = {"wanted_on": date.today() + timedelta(days=14), "group_size": 24,
-              "level_id": offer_.levels[0].id, "message": "Graag met twee klassen."}
+    fields = {"group_size": 24, "level_id": offer_.levels[0].id,
+              "message": "Graag met twee klassen."}
+    if offer_.has_slots:
+        fields["slot_id"] = offer_.slots[0].id
+    else:
+        fields.update(group_size=1, wanted_on=offer_.starts_on or date.today())
     fields.update(overrides)
     return bookings.request_booking(actor=teacher, offer=offer_, **fields)
+
+
+def accredit(company_, number="100200300"):
+    """Make the company an accredited training company, as its moderator would."""
+    from portal.organisations import accreditation
+
+    accreditation.set_sbb_number(actor=owner_of(company_), company=company_, number=number)
+    return accreditation.verify_sbb_number(actor=admin(), company=company_, seen=number)
+
+
+def revise(offer_, **changes):
+    """Change an offer as its edit form would: its current values, with `changes`. A published
+    offer takes practical changes at once and keeps a substantive one (a new title...) as a
+    revision for the moderator."""
+    fields = {name: getattr(offer_, name) for name in offers.FIELDS if not name.endswith("_ids")}
+    fields.update(sector_ids=[s.id for s in offer_.sectors],
+                  level_ids=[lvl.id for lvl in offer_.levels])
+    fields.update(changes)
+    return offers.update_offer(actor=owner_of(offer_.company), offer=offer_, **fields)
+
+
+def archived_offer(company_=None, **overrides):
+    """A published group activity whose only date was yesterday, archived as the nightly job
+    (`flask offers archive`) does."""
+    from portal.offers import lifecycle
+
+    created = offer(company_, status="draft", slot_capacity=None, **overrides)
+    member = owner_of(created.company)
+    yesterday = date.today() - timedelta(days=1)
+    slots.add_slot(actor=member, offer=created, day=yesterday, starts_at=time(9, 0),
+                   ends_at=time(11, 30), capacity=60, today=yesterday)
+    offers.submit_offer(actor=member, offer=created)
+    moderation.approve_offer(actor=admin(), offer=created)
+    lifecycle.archive_ended_offers()
+    db.session.refresh(created)
+    return created

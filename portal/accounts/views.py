@@ -26,7 +26,8 @@ def register():
         else:
             login_user(user)
             flash(_("Welcome! Your account has been created."), "success")
-            return redirect(url_for("organisations.onboarding"))
+            # Back to where the visitor came from, such as a colleague's invitation link.
+            return redirect(safe_next(request.args.get("next"), "organisations.onboarding"))
     return render_form("accounts/register.html", form)
 
 

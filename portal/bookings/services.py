@@ -12,7 +12,7 @@ from portal.bookings.models import Booking
 from portal.db import local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
-from portal.offers.models import PUBLISHED, Offer
+from portal.offers.models import PAUSED, PUBLISHED, Offer, Slot
 from portal.organisations.services import is_member, school_of
 from portal.taxonomy.models import EducationLevel
 
@@ -28,43 +28,92 @@ def _text(value, field, required=False):
     return value
 
 
-def request_booking(*, actor, offer, wanted_on, group_size, level_id, message="", today=None):
-    """A teacher requests a published offer for their school's group."""
+def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_on=None,
+                    teachers=0, message="", today=None):
+    """A teacher requests a published offer: a slot for a number of pupils (group activities)
+    or a number of places from a start date (placements)."""
     security.require_role(actor, *security.SCHOOL_ROLES)
     school = school_of(actor)
     security.require(school is not None, "teacher without a school")
-    if offer.status != PUBLISHED:
+    if offer.status not in (PUBLISHED, PAUSED):
         raise NotFound("offer")
     today = today or local_today()
     errors = {}
-    if open_request_of(school, offer) is not None:
+    if offer.status == PAUSED:
+        errors[""] = _("The company has paused this offer; it takes no new requests for now.")
+    elif open_request_of(school, offer) is not None:
         errors[""] = _("Your school already has a request for this offer waiting for an answer.")
-    elif offer.is_full:
-        errors[""] = ngettext("This offer is full: its only place is taken.",
-                              "This offer is full: all %(num)d places are taken.",
-                              offer.capacity)
-    first, last = rules.date_window(today, offer.starts_on, offer.ends_on)
-    if wanted_on is None or wanted_on < today:
-        errors["wanted_on"] = _("Choose today or a later date.")
-    elif wanted_on < first or (last is not None and wanted_on > last):
-        errors["wanted_on"] = _("Choose a date within the offer's period.")
     if group_size is None or group_size < 1:
-        errors["group_size"] = _("A group has at least one person.")
-    elif offer.max_group_size and group_size > offer.max_group_size:
-        errors["group_size"] = _("This offer takes groups of at most %(n)d.",
-                                 n=offer.max_group_size)
+        errors["group_size"] = _("A group has at least one pupil.")
+    if teachers is None or not 0 <= teachers <= 20:
+        errors["teachers"] = _("Enter 0 to 20 accompanying teachers.")
+    if offer.has_slots:
+        slot, wanted_on = _requested_slot(offer, slot_id, today, errors), None
+        if slot is not None:
+            wanted_on = slot.day
+            _check_group(offer, slot, group_size, teachers, errors)
+    else:
+        slot = None
+        _check_places(offer, wanted_on, group_size, today, errors)
     level = db.session.get(EducationLevel, level_id) if level_id else None
     if level is None or level not in offer.levels:
         errors["level_id"] = _("Choose one of the levels this offer serves.")
     if errors:
         raise ValidationFailed(errors)
-    booking = Booking(offer=offer, school=school, requested_by_id=actor.id,
+    booking = Booking(offer=offer, slot=slot, school=school, requested_by_id=actor.id,
                       status=rules.REQUESTED, wanted_on=wanted_on, group_size=group_size,
-                      education_level=level, message=_text(message, "message"))
+                      teachers=teachers or 0, education_level=level,
+                      message=_text(message, "message"))
     db.session.add(booking)
-    record_event(actor, "booking.requested", booking, offer_id=offer.id)
+    record_event(actor, "booking.requested", booking, offer_id=offer.id,
+                 slot_id=slot.id if slot else None, pupils=group_size)
     db.session.commit()
     return booking
+
+
+def _requested_slot(offer, slot_id, today, errors):
+    slot = db.session.get(Slot, slot_id) if slot_id else None
+    if slot is None or slot.offer_id != offer.id:
+        errors["slot_id"] = _("Choose one of the offer's dates.")
+        return None
+    if slot.day < today:
+        errors["slot_id"] = _("This date has passed; choose a later one.")
+        return None
+    return slot
+
+
+def _check_group(offer, slot, group_size, teachers, errors):
+    if group_size is None or group_size < 1 or "teachers" in errors:
+        return
+    needed = group_size + ((teachers or 0) if offer.counts_teachers else 0)
+    smallest = max(slot.min_group or 0, offer.min_group_size or 0)
+    if slot.room <= 0:
+        errors["slot_id"] = _("This date is full; choose another.")
+    elif needed > slot.room:
+        errors["group_size"] = ngettext(
+            "Only one place is left on this date.",
+            "Only %(num)d places are left on this date.", slot.room)
+    elif offer.max_group_size and group_size > offer.max_group_size:
+        errors["group_size"] = _("This offer takes groups of at most %(n)d pupils.",
+                                 n=offer.max_group_size)
+    elif group_size < smallest:
+        errors["group_size"] = _("This offer takes groups of at least %(n)d pupils.",
+                                 n=smallest)
+
+
+def _check_places(offer, wanted_on, group_size, today, errors):
+    if offer.is_full:
+        errors[""] = ngettext("This offer is full: its only place is taken.",
+                              "This offer is full: all %(num)d places are taken.",
+                              offer.capacity)
+    elif group_size is not None and group_size > offer.places_left:
+        errors["group_size"] = ngettext("Only one place is free.",
+                                        "Only %(num)d places are free.", offer.places_left)
+    first, last = rules.date_window(today, offer.starts_on, offer.ends_on)
+    if wanted_on is None or wanted_on < today:
+        errors["wanted_on"] = _("Choose today or a later date.")
+    elif wanted_on < first or (last is not None and wanted_on > last):
+        errors["wanted_on"] = _("Choose a date within the offer's period.")
 
 
 def open_request_of(school, offer):
@@ -103,23 +152,38 @@ def _move(booking, wanted):
     return current
 
 
-def _take_place(offer):
-    """Claim one place with a single conditional UPDATE, so two accepts can never overbook."""
-    result = db.session.execute(
-        update(Offer).where(Offer.id == offer.id, Offer.places_taken < Offer.capacity)
-        .values(places_taken=Offer.places_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
+def _take_room(booking):
+    """Claim the request's room with one conditional UPDATE: on its slot (pupils) or on the
+    offer (places). Whatever arrives at once, the capacity is never exceeded."""
+    needed = booking.room_needed
+    if booking.slot_id is not None:
+        statement = (update(Slot).where(Slot.id == booking.slot_id,
+                                        Slot.taken + needed <= Slot.capacity)
+                     .values(taken=Slot.taken + needed))
+        full = _("There is no room left on this date for this group; decline this request.")
+    else:
+        statement = (update(Offer).where(Offer.id == booking.offer_id,
+                                         Offer.places_taken + needed <= Offer.capacity)
+                     .values(places_taken=Offer.places_taken + needed))
+        full = _("Not enough places of this offer are free; decline this request.")
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        _refuse({"": _("All places of this offer are taken; decline this request.")})
+        _refuse({"": full})
+    booking.room_taken = needed
 
 
-def _release_place(offer):
-    db.session.execute(
-        update(Offer).where(Offer.id == offer.id, Offer.places_taken > 0)
-        .values(places_taken=Offer.places_taken - 1)
-        .execution_options(synchronize_session=False)
-    )
+def release_room(booking):
+    """Give back the room an accepted request took."""
+    taken = booking.room_taken
+    if booking.slot_id is not None:
+        statement = (update(Slot).where(Slot.id == booking.slot_id, Slot.taken >= taken)
+                     .values(taken=Slot.taken - taken))
+    else:
+        statement = (update(Offer).where(Offer.id == booking.offer_id,
+                                         Offer.places_taken >= taken)
+                     .values(places_taken=Offer.places_taken - taken))
+    db.session.execute(statement.execution_options(synchronize_session=False))
+    booking.room_taken = 0
 
 
 def _require_company_side(actor, booking):
@@ -132,7 +196,7 @@ def accept_booking(*, actor, booking, message=""):
     _require_company_side(actor, booking)
     response = _text(message, "message")
     _move(booking, rules.ACCEPTED)
-    _take_place(booking.offer)
+    _take_room(booking)
     _answer(actor, booking, response, "booking.accepted")
     return booking
 
@@ -175,7 +239,7 @@ def cancel_booking(*, actor, booking, message):
     security.require(school_side or company_side, "not a party to this booking")
     reason = _text(message, "message", required=True)
     _move(booking, rules.CANCELLED)
-    _release_place(booking.offer)
+    release_room(booking)
     booking.response = reason
     record_event(actor, "booking.cancelled", booking, reason=reason)
     db.session.commit()

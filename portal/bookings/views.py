@@ -1,17 +1,20 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import security
 from portal.bookings import rules, services
-from portal.bookings.forms import AnswerForm, RequestForm
+from portal.bookings.forms import AnswerForm, RequestForm, WithdrawOfferForm
+from portal.bookings.offer_life import withdraw_offer as withdraw
 from portal.bookings.rules import ACCEPT, CANCEL, COMPANY, DECLINE, SCHOOL, WITHDRAW
 from portal.errors import ValidationFailed
-from portal.offers.services import get_offer_for, offers_of_company
+from portal.offers.services import get_offer_for, get_own_offer, offers_of_company
+from portal.offers.slots import upcoming_slots
 from portal.organisations.services import company_of, is_member, school_of
 from portal.taxonomy.services import localised_name
-from portal.views import apply_errors, render_form, role_required
+from portal.views import apply_errors, render_form, role_required, slot_when
 
 bp = Blueprint("bookings", __name__)
 
@@ -31,13 +34,15 @@ def request_offer(offer_id):
     if school is None:
         return redirect(url_for("organisations.register_school"))
     form = RequestForm()
+    open_slots = [slot for slot in upcoming_slots(offer) if slot.room > 0]
+    form.fit(offer, ((slot.id, _slot_choice(slot)) for slot in open_slots))
     form.set_levels((lvl.id, localised_name(lvl)) for lvl in offer.levels)
     if form.validate_on_submit():
         try:
             booking = services.request_booking(
-                actor=current_user, offer=offer, wanted_on=form.wanted_on.data,
-                group_size=form.group_size.data, level_id=form.level_id.data,
-                message=form.message.data)
+                actor=current_user, offer=offer, group_size=form.group_size.data,
+                level_id=form.level_id.data, message=form.message.data,
+                **_when(form))
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
@@ -46,7 +51,18 @@ def request_offer(offer_id):
             return redirect(url_for("bookings.detail", booking_id=booking.id))
     return render_form("bookings/request.html", form, offer=offer,
                        open_request=services.open_request_of(school, offer),
-                       dates=services.date_window_for(offer))
+                       dates=services.date_window_for(offer), open_slots=open_slots)
+
+
+def _slot_choice(slot):
+    return ngettext("%(when)s · %(num)d place left", "%(when)s · %(num)d places left",
+                    slot.room, when=slot_when(slot))
+
+
+def _when(form):
+    if "slot_id" in form:
+        return {"slot_id": form.slot_id.data, "teachers": form.teachers.data or 0}
+    return {"wanted_on": form.wanted_on.data}
 
 
 @bp.get("/bedrijf")
@@ -109,3 +125,22 @@ def detail(booking_id):
     _label_message(form, actions)
     return render_form("bookings/detail.html", form, booking=booking,
                        company_side=company_side, actions=actions)
+
+
+@bp.route("/aanbod/<int:offer_id>/intrekken", methods=["GET", "POST"])
+@role_required(security.COMPANY_MEMBER)
+def withdraw_offer(offer_id):
+    """Withdraw an offer for good; the schools with open or accepted requests read why."""
+    offer = get_own_offer(current_user, offer_id)
+    form = WithdrawOfferForm()
+    if form.validate_on_submit():
+        try:
+            withdraw(actor=current_user, offer=offer, reason=form.reason.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The offer has been withdrawn; the schools with requests have been told "
+                    "why."), "success")
+            return redirect(url_for("offers.detail", offer_id=offer.id))
+    affected = [b for b in offer.bookings if b.status in (rules.REQUESTED, rules.ACCEPTED)]
+    return render_form("bookings/withdraw_offer.html", form, offer=offer, affected=affected)

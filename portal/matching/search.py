@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from portal.db import local_today
 from portal.extensions import db
 from portal.geo.distance import bounding_box
 from portal.geo.models import Place
 from portal.matching.rules import DEFAULT_WEIGHTS, Area, Candidate, Query, rank
 from portal.offers.models import PUBLISHED, Offer
+from portal.offers.slots import has_open_slot
 from portal.taxonomy.codes import AT_SCHOOL, ONLINE
 from portal.taxonomy.models import EducationLevel, Sector
 
@@ -65,8 +67,15 @@ def _sector_preference(sector_id, school):
 
 
 def _candidate_query(filters, chamber_ids, origin):
+    today = local_today()
+    # Room left: on a slot from today on for group activities; places, in a period that has
+    # not ended, for placements.
+    has_room = or_(
+        and_(Offer.capacity.is_(None), has_open_slot(Offer.id, today)),
+        and_(Offer.places_taken < Offer.capacity,
+             or_(Offer.ends_on.is_(None), Offer.ends_on >= today)))
     query = (select(Offer).join(Offer.company).join(Offer.place)
-             .where(Offer.status == PUBLISHED, Offer.places_taken < Offer.capacity)
+             .where(Offer.status == PUBLISHED, has_room)
              .options(contains_eager(Offer.company), contains_eager(Offer.place),
                       selectinload(Offer.sectors), selectinload(Offer.levels)))
     if filters.offer_type:

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.forms import choices
 
@@ -15,3 +16,33 @@ class DecisionForm(FlaskForm):
                           validators=[DataRequired(_l("Choose approve or reject."))])
     reason = TextAreaField(_l("Reason (required when rejecting; the company reads it)"),
                            validators=[Optional(), Length(max=2000)])
+    # The version of the offer the moderator read: a decision on an older one is refused.
+    seen = HiddenField()
+
+    def seen_number(self):
+        try:
+            return int(self.seen.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class VerifyForm(FlaskForm):
+    """The SBB leerbedrijf-ID the moderator looked up, so a number changed meanwhile fails."""
+
+    seen = HiddenField()
+
+
+class HolidayForm(FlaskForm):
+    region = SelectField(_l("Holiday region"), validators=[
+        DataRequired(_l("Choose a holiday region."))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
+                                               Length(max=80)],
+                       description=_l("For example Kerstvakantie."))
+    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
+
+
+class HolidayImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
+                     description=_l("Columns region, name, starts_on, ends_on; dates as "
+                                   "2027-04-24; region noord, midden, zuid or vlaanderen."))

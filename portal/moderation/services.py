@@ -1,6 +1,6 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it."""
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import security
@@ -9,11 +9,21 @@ from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
+from portal.offers.models import (
+    PAUSED,
+    PUBLISHED,
+    REVISION_APPROVED,
+    REVISION_PENDING,
+    REVISION_REJECTED,
+    Offer,
+    OfferRevision,
+)
 from portal.offers.models import PENDING as OFFER_PENDING
-from portal.offers.models import PUBLISHED, Offer
 from portal.offers.models import REJECTED as OFFER_REJECTED
+from portal.offers.services import apply_revision, require_accreditation, substance_of
 from portal.organisations.models import APPROVED, PENDING, REJECTED, Company, Membership
 from portal.organisations.services import can_moderate, technocentrum_of
+from portal.taxonomy.services import levels_by_ids, sectors_by_ids
 
 REASON_MAX = 2000
 
@@ -34,7 +44,9 @@ def moderation_queue(*, actor):
     companies = (select(Company).join(Company.place).where(Company.status == PENDING)
                  .options(contains_eager(Company.place)))
     offers = (select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
-              .where(Offer.status == OFFER_PENDING)
+              .where(or_(Offer.status == OFFER_PENDING, Offer.id.in_(
+                  select(OfferRevision.offer_id)
+                  .where(OfferRevision.status == REVISION_PENDING))))
               .options(contains_eager(Offer.company), selectinload(Offer.sectors),
                        selectinload(Offer.levels)))
     if provinces is not None:
@@ -45,6 +57,17 @@ def moderation_queue(*, actor):
                                 .order_by(Company.created_at, Company.id))),
         list(db.session.scalars(offers.order_by(Offer.submitted_at, Offer.id)).unique()),
     )
+
+
+def accreditations_to_check(*, actor):
+    """Approved companies of the actor's region whose SBB leerbedrijf-ID waits for a check."""
+    provinces = _region_province_ids(actor)
+    query = (select(Company).join(Company.place)
+             .where(Company.status == APPROVED, Company.sbb_number.is_not(None),
+                    Company.sbb_verified_at.is_(None)))
+    if provinces is not None:
+        query = query.where(Place.province_id.in_(provinces))
+    return list(db.session.scalars(query.order_by(Company.updated_at, Company.id)))
 
 
 def _require_reason(reason):
@@ -58,14 +81,19 @@ def _require_reason(reason):
 
 
 def _decide_company(actor, company, status, reason):
+    """One conditional UPDATE: of two moderators deciding at once, one wins, the other is
+    told, and nothing is decided twice."""
     security.require(can_moderate(actor, company), "outside the moderator's region")
-    if company.status != PENDING:
+    result = db.session.execute(
+        update(Company).where(Company.id == company.id, Company.status == PENDING)
+        .values(status=status, decision_reason=reason, decided_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
         raise ValidationFailed({"": _("A decision has already been made about this company.")})
-    company.status = status
-    company.decision_reason = reason
-    company.decided_at = utcnow()
     record_event(actor, f"company.{status}", company, reason=reason)
     db.session.commit()
+    db.session.refresh(company)
     return company
 
 
@@ -78,29 +106,102 @@ def reject_company(*, actor, company, reason):
     return _decide_company(actor, company, REJECTED, _require_reason(reason))
 
 
-def _decide_offer(actor, offer, status, reason):
+def _stale(offer, seen):
+    db.session.rollback()
+    db.session.refresh(offer)
+    if offer.status == OFFER_PENDING and offer.revision != seen:
+        return ValidationFailed({"": _(
+            "The company changed this offer after you opened it. Read the new version, "
+            "then decide.")})
+    return ValidationFailed({"": _("This offer is not waiting for a decision.")})
+
+
+def _decide_offer(actor, offer, status, reason, seen):
+    """Decide on a submitted offer, naming the revision the moderator saw: one conditional
+    UPDATE, so a changed offer or a colleague's decision first makes it fail."""
     security.require(can_moderate(actor, offer.company), "outside the moderator's region")
-    if offer.status != OFFER_PENDING:
-        raise ValidationFailed({"": _("This offer is not waiting for a decision.")})
-    offer.status = status
-    offer.decision_reason = reason
+    values = {"status": status, "decision_reason": reason}
     if status == PUBLISHED:
-        offer.published_at = utcnow()
-    record_event(actor, f"offer.{status}", offer, reason=reason)
+        values["published_at"] = utcnow()
+    result = db.session.execute(
+        update(Offer).where(Offer.id == offer.id, Offer.status == OFFER_PENDING,
+                            Offer.revision == seen)
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise _stale(offer, seen)
+    record_event(actor, f"offer.{status}", offer, reason=reason, revision=seen)
     db.session.commit()
+    db.session.refresh(offer)
     return offer
 
 
-def approve_offer(*, actor, offer):
-    """Publish the offer; its company must have been approved first."""
+def _decide_revision(actor, offer, status, reason, seen):
+    """Decide on a proposed change to a published offer; `seen` is the version number the
+    moderator read (the proposal's number). One conditional UPDATE, so a proposal the company
+    replaced or took back, or one a colleague decided first, is not decided again."""
     security.require(can_moderate(actor, offer.company), "outside the moderator's region")
+    revision = db.session.scalar(select(OfferRevision).where(
+        OfferRevision.offer_id == offer.id, OfferRevision.number == seen))
+    result = db.session.execute(
+        update(OfferRevision).where(OfferRevision.offer_id == offer.id,
+                                    OfferRevision.number == seen,
+                                    OfferRevision.status == REVISION_PENDING)
+        .values(status=status, reason=reason, decided_by_id=actor.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if revision is None or result.rowcount != 1:
+        db.session.rollback()
+        decided = revision is not None and revision.status in (REVISION_APPROVED,
+                                                               REVISION_REJECTED)
+        raise ValidationFailed({"": _(
+            "A colleague has already decided on this change.") if decided else _(
+            "The company changed this offer after you opened it. Read the new version, "
+            "then decide.")})
+    if status == REVISION_APPROVED:
+        apply_revision(offer, revision.content)
+    record_event(actor, f"offer.revision_{status}", offer, revision=seen, reason=reason)
+    db.session.commit()
+    db.session.refresh(offer)
+    return offer
+
+
+def approve_offer(*, actor, offer, seen=None):
+    """Publish the offer as the moderator read it, or, for a published offer, approve its
+    proposed change. `seen` is the version number shown to the moderator (Offer.revision);
+    None takes the current one."""
+    security.require(can_moderate(actor, offer.company), "outside the moderator's region")
+    seen = offer.revision if seen is None else seen
+    if offer.status in (PUBLISHED, PAUSED):
+        return _decide_revision(actor, offer, REVISION_APPROVED, None, seen)
     if offer.status == OFFER_PENDING and not offer.can_publish():
         raise ValidationFailed({"": _("Approve the company first, then its offers.")})
-    return _decide_offer(actor, offer, PUBLISHED, None)
+    if offer.status == OFFER_PENDING:
+        require_accreditation(offer.offer_type, offer.company)
+    return _decide_offer(actor, offer, PUBLISHED, None, seen)
 
 
-def reject_offer(*, actor, offer, reason):
-    return _decide_offer(actor, offer, OFFER_REJECTED, _require_reason(reason))
+def reject_offer(*, actor, offer, reason, seen=None):
+    reason = _require_reason(reason)
+    seen = offer.revision if seen is None else seen
+    if offer.status in (PUBLISHED, PAUSED):
+        return _decide_revision(actor, offer, REVISION_REJECTED, reason, seen)
+    return _decide_offer(actor, offer, OFFER_REJECTED, reason, seen)
+
+
+def revision_changes(offer, revision):
+    """(field, published value, proposed value) of every field a revision changes; sectors
+    and levels as their names."""
+    current = substance_of(offer)
+    changes = []
+    for name, proposed in revision.content.items():
+        if proposed == current.get(name):
+            continue
+        if name in ("sector_ids", "level_ids"):
+            rows = sectors_by_ids if name == "sector_ids" else levels_by_ids
+            changes.append((name, [r.name for r in rows(current[name])],
+                            [r.name for r in rows(proposed)]))
+        else:
+            changes.append((name, current.get(name), proposed))
+    return changes
 
 
 def get_company_to_moderate(actor, company_id):

@@ -1,14 +1,26 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal import security
 from portal.errors import ValidationFailed
+from portal.forms import choices
 from portal.moderation import services
 from portal.moderation.audit_log import recent_events, subjects_of
 from portal.moderation.audit_text import describe_event
-from portal.moderation.forms import APPROVE, DecisionForm
+from portal.moderation.forms import (
+    APPROVE,
+    DecisionForm,
+    HolidayForm,
+    HolidayImportForm,
+    VerifyForm,
+)
+from portal.offers.forms import HOLIDAY_REGION_LABELS, field_label
+from portal.organisations.accreditation import verify_sbb_number
 from portal.organisations.services import technocentrum_of
+from portal.taxonomy.holidays import add_holiday, all_holidays, import_holidays, remove_holiday
 from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderatie")
@@ -21,11 +33,17 @@ MODERATORS = (security.MODERATOR, security.ADMIN)
 def queue():
     companies, offers = services.moderation_queue(actor=current_user)
     return render_template("moderation/queue.html", companies=companies, offers=offers,
+                           accreditations=services.accreditations_to_check(actor=current_user),
                            centre=technocentrum_of(current_user), form=DecisionForm())
 
 
-def _decide(subject, approve, reject, template, **context):
+def _decide(subject, approve, reject, template, seen=None, **context):
     form = DecisionForm()
+    if not form.is_submitted():
+        form.seen.data = seen
+    elif seen is not None:
+        # A post without the version seen decides on none (-1 never matches).
+        subject = {**subject, "seen": form.seen_number() or -1}
     if form.validate_on_submit():
         try:
             if form.decision.data == APPROVE:
@@ -36,6 +54,8 @@ def _decide(subject, approve, reject, template, **context):
                 flash(_("Rejected; the company sees your reason."), "info")
         except ValidationFailed as error:
             apply_errors(form, error)
+            # The page shows the version current at this post: a decision on it names that one.
+            form.seen.data = seen
         else:
             return redirect(url_for("moderation.queue"))
     return render_form(template, form, **context)
@@ -46,15 +66,36 @@ def _decide(subject, approve, reject, template, **context):
 def company(company_id):
     company = services.get_company_to_moderate(current_user, company_id)
     return _decide({"company": company}, services.approve_company, services.reject_company,
-                   "moderation/company.html", company=company)
+                   "moderation/company.html", company=company, verify_form=VerifyForm(
+                       data={"seen": company.sbb_number}))
+
+
+@bp.post("/bedrijven/<int:company_id>/leerbedrijf")
+@role_required(*MODERATORS)
+def verify_accreditation(company_id):
+    company = services.get_company_to_moderate(current_user, company_id)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            verify_sbb_number(actor=current_user, company=company, seen=form.seen.data)
+        except ValidationFailed as error:
+            for message in error.errors.values():
+                flash(message, "danger")
+        else:
+            flash(_("Verified: %(name)s may offer BBL places.", name=company.name), "success")
+    return redirect(url_for("moderation.company", company_id=company.id))
 
 
 @bp.route("/aanbod/<int:offer_id>", methods=["GET", "POST"])
 @role_required(*MODERATORS)
 def offer(offer_id):
     offer = services.get_offer_to_moderate(current_user, offer_id)
+    revision = offer.pending_revision if offer.status in ("published", "paused") else None
+    seen = offer.revision
     return _decide({"offer": offer}, services.approve_offer, services.reject_offer,
-                   "moderation/offer.html", offer=offer)
+                   "moderation/offer.html", seen=seen, offer=offer, revision=revision,
+                   field_label=field_label,
+                   changes=services.revision_changes(offer, revision) if revision else [])
 
 
 @bp.get("/logboek")
@@ -63,3 +104,64 @@ def audit_log():
     events = recent_events(actor=current_user)
     return render_template("moderation/audit_log.html", events=events,
                            subjects=subjects_of(events), describe_event=describe_event)
+
+
+CSV_MAX_BYTES = 256 * 1024
+
+
+def _holiday_form():
+    form = HolidayForm(prefix="holiday")
+    form.region.choices = choices(HOLIDAY_REGION_LABELS.items(), blank=_l("Choose a region"))
+    return form
+
+
+@bp.route("/vakanties", methods=["GET", "POST"])
+@role_required(security.ADMIN)
+def holidays():
+    """The school holidays that series of slots skip: added one by one or imported as CSV."""
+    add_form, import_form = _holiday_form(), HolidayImportForm(prefix="import")
+    form = add_form
+    if request.form.get("kind") == "import":
+        form = import_form
+        if form.validate_on_submit():
+            try:
+                new, updated = import_holidays(actor=current_user, text=_csv_text(form.file))
+            except ValidationFailed as error:
+                apply_errors(form, error)
+            else:
+                flash(_("Imported: %(new)d new, %(updated)d changed.", new=new,
+                        updated=updated), "success")
+                return redirect(url_for("moderation.holidays"))
+    elif add_form.validate_on_submit():
+        try:
+            add_holiday(actor=current_user, region=add_form.region.data,
+                        name=add_form.name.data, starts_on=add_form.starts_on.data,
+                        ends_on=add_form.ends_on.data)
+        except ValidationFailed as error:
+            apply_errors(add_form, error)
+        else:
+            flash(_("The holiday has been added."), "success")
+            return redirect(url_for("moderation.holidays"))
+    return render_form("moderation/holidays.html", form, add_form=add_form,
+                       import_form=import_form, holidays=all_holidays(),
+                       region_labels=HOLIDAY_REGION_LABELS, remove_form=FlaskForm())
+
+
+def _csv_text(field):
+    data = field.data.read(CSV_MAX_BYTES + 1)
+    if len(data) > CSV_MAX_BYTES:
+        raise ValidationFailed({"file": _("The file is larger than %(kb)d KB.",
+                                          kb=CSV_MAX_BYTES // 1024)})
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed({"file": _("Save the file as CSV in UTF-8.")}) from None
+
+
+@bp.post("/vakanties/<int:holiday_id>/verwijderen")
+@role_required(security.ADMIN)
+def remove_holiday_view(holiday_id):
+    if FlaskForm().validate_on_submit():
+        remove_holiday(actor=current_user, holiday_id=holiday_id)
+        flash(_("The holiday has been removed."), "success")
+    return redirect(url_for("moderation.holidays"))

@@ -1,41 +1,113 @@
-"""Use cases of offers: a company creates, edits and submits them for moderation."""
+"""Use cases of offers: a company creates, edits, submits and duplicates them.
+
+Until an offer is published every change applies at once. Once published, practical fields
+(numbers, dates, contact person) change at once, while a change to what the offer says makes a
+revision that waits for the moderator; the published version stays visible meanwhile.
+"""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import security
 from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
-from portal.offers.models import DRAFT, PENDING, PUBLISHED, REJECTED, Offer
-from portal.offers.rules import (
-    MAX_CAPACITY,
-    MAX_GROUP_SIZE,
-    location_mode_fits,
-    period_is_valid,
+from portal.offers import rules
+from portal.offers.models import (
+    ARCHIVED,
+    DRAFT,
+    PAUSED,
+    PENDING,
+    PUBLISHED,
+    REVISION_PENDING,
+    REVISION_SUPERSEDED,
+    SHOWN,
+    WITHDRAWN,
+    Offer,
+    OfferRevision,
 )
+from portal.organisations.accreditation import is_accredited
 from portal.organisations.models import REJECTED as COMPANY_REJECTED
-from portal.organisations.services import can_moderate, is_member
-from portal.taxonomy.codes import AT_SCHOOL, OFFER_TYPE_CODES
-from portal.taxonomy.services import levels_by_ids, sectors_by_ids
+from portal.organisations.models import Membership
+from portal.organisations.services import can_moderate, is_member, locations_of
+from portal.taxonomy.codes import APPRENTICESHIP, AT_COMPANY, AT_SCHOOL, OFFER_TYPE_CODES
+from portal.taxonomy.services import levels_by_ids, qualification, sectors_by_ids
 
-EDITABLE = (DRAFT, PENDING, REJECTED)
-FIELDS = ("offer_type", "title", "description", "sector_ids", "level_ids", "location_mode",
-          "travel_km", "capacity", "max_group_size", "starts_on", "ends_on")
+COMMON = ("offer_type", "location_mode", "title", "description", "sector_ids", "level_ids",
+          "contact_id", "location_id")
+FIELDS = COMMON + rules.DETAIL_FIELDS
+TEXT_MAX = {"title": 160, "topic": 200, "given_by": 200, "protective_gear": 300,
+            "subjects": 300, "qualification_name": 200, "description": 8000,
+            "safety_rules": 4000, "deliverable": 4000}
 
 
-def _clean(fields):
-    """Check the fields against the business rules; returns the values to set on the offer."""
+NOT_ACCREDITED = _l(
+    "Only an accredited training company (erkend leerbedrijf) offers BBL places: state your "
+    "SBB leerbedrijf-ID and wait until the Technocentrum has checked it.")
+
+
+def require_accreditation(offer_type, company, field=""):
+    """BBL places only from a company whose SBB leerbedrijf-ID a moderator has checked."""
+    if offer_type == APPRENTICESHIP and not is_accredited(company):
+        raise ValidationFailed({field: str(NOT_ACCREDITED)})
+
+
+def _problem_message(field, code):
+    low, high = rules.LIMITS.get(field, (0, 0))
+    return {
+        "required": _("Fill this in for this type of offer."),
+        "range": _("Enter a number from %(low)d to %(high)d.", low=low, high=high),
+        "order": (_("The period cannot end before it starts.") if field == "ends_on"
+                  else _("The smallest group cannot be larger than the largest.")),
+        "travel": _("Say how far you travel to a school."),
+    }[code]
+
+
+def _text_fields(fields, errors):
+    values = {}
+    for name, limit in TEXT_MAX.items():
+        value = fields.get(name)
+        value = value.strip() if isinstance(value, str) else value
+        if value and len(value) > limit:
+            errors[name] = _("Keep it under %(n)d characters.", n=limit)
+        values[name] = value or None
+    return values
+
+
+def _clean_crebo(values, errors):
+    crebo = values.get("crebo")
+    if crebo is None:
+        return
+    crebo = str(crebo).strip()
+    if not rules.is_well_formed_crebo(crebo):
+        errors["crebo"] = _("A crebo code has 5 digits, e.g. 25180.")
+        return
+    values["crebo"] = crebo
+    known = qualification(crebo)
+    if known is not None:  # the register's name and level, not what was typed
+        values["qualification_name"], values["mbo_level"] = known.name, known.level
+    elif not values.get("qualification_name"):
+        errors["qualification_name"] = _("We do not know this crebo code; enter the "
+                                         "qualification's name.")
+
+
+def _clean(fields, company):
+    """Check the fields against the business rules; returns the values, sectors and levels."""
     errors = {}
     offer_type = fields.get("offer_type")
+    location_mode = fields.get("location_mode")
     if offer_type not in OFFER_TYPE_CODES:
         errors["offer_type"] = _("Choose a type of offer.")
-    elif not location_mode_fits(offer_type, fields.get("location_mode")):
+    elif not rules.location_mode_fits(offer_type, location_mode):
         errors["location_mode"] = _("This location does not suit this type of offer.")
-    if not (fields.get("title") or "").strip():
+    if offer_type == APPRENTICESHIP and not is_accredited(company):
+        errors["offer_type"] = str(NOT_ACCREDITED)
+    values = {**fields, **_text_fields(fields, errors)}
+    if not values["title"]:
         errors["title"] = _("Enter a title.")
-    if not (fields.get("description") or "").strip():
+    if not values["description"]:
         errors["description"] = _("Describe the offer.")
     sectors = sectors_by_ids(fields.get("sector_ids") or [])
     if not sectors:
@@ -43,25 +115,42 @@ def _clean(fields):
     levels = levels_by_ids(fields.get("level_ids") or [])
     if not levels:
         errors["level_ids"] = _("Choose at least one education level.")
-    capacity = fields.get("capacity")
-    if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
-        errors["capacity"] = _("Capacity is a number from 1 to %(n)d.", n=MAX_CAPACITY)
-    group = fields.get("max_group_size")
-    if group is not None and not 1 <= group <= MAX_GROUP_SIZE:
-        errors["max_group_size"] = _("Group size is a number from 1 to %(n)d.", n=MAX_GROUP_SIZE)
-    travel = fields.get("travel_km")
-    if travel is not None and not 0 <= travel <= 1000:
-        errors["travel_km"] = _("Travel distance is a number of kilometres from 0 to 1000.")
-    if not period_is_valid(fields.get("starts_on"), fields.get("ends_on")):
-        errors["ends_on"] = _("The period cannot end before it starts.")
+    values = {**values, **rules.only_fields_of(offer_type, values)}
+    if location_mode != AT_SCHOOL:
+        values["travel_km"] = None
+    _clean_crebo(values, errors)  # first: a known crebo brings its name and level
+    for name, code in rules.detail_problems(offer_type, values, location_mode).items():
+        errors.setdefault(name, _problem_message(name, code))
+    contact = fields.get("contact_id")
+    if contact and not _is_member_id(contact, company):
+        errors["contact_id"] = _("Choose a colleague of your company.")
+    location = _location(fields.get("location_id"), location_mode, company, errors)
     if errors:
         raise ValidationFailed(errors)
-    values = {key: fields.get(key) for key in FIELDS if not key.endswith("_ids")}
-    values["title"] = values["title"].strip()
-    values["description"] = values["description"].strip()
-    if values["location_mode"] != AT_SCHOOL:
-        values["travel_km"] = None
-    return values, sectors, levels
+    clean = {key: values.get(key) for key in FIELDS if not key.endswith("_ids")}
+    clean["contact_id"] = contact or None
+    clean["location_id"] = location.id if location else None
+    clean["place_id"] = location.place_id if location else company.place_id
+    return clean, sectors, levels
+
+
+def _location(location_id, location_mode, company, errors):
+    """The company location an activity at the company happens at: the one chosen, or the
+    company's first. Lessons at the school and online happen at no location of its own."""
+    if location_mode != AT_COMPANY:
+        return None
+    locations = locations_of(company)
+    if not location_id:
+        return locations[0] if locations else None
+    chosen = next((loc for loc in locations if loc.id == location_id), None)
+    if chosen is None:
+        errors["location_id"] = _("Choose one of your company's locations.")
+    return chosen
+
+
+def _is_member_id(user_id, company):
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user_id, Membership.organisation_id == company.id)) is not None
 
 
 def _require_company_member(actor, company):
@@ -72,8 +161,8 @@ def _require_company_member(actor, company):
 def create_offer(*, actor, company, **fields):
     """A company member creates a draft offer for their company."""
     _require_company_member(actor, company)
-    values, sectors, levels = _clean(fields)
-    offer = Offer(company=company, created_by_id=actor.id, place=company.place, status=DRAFT,
+    values, sectors, levels = _clean(fields, company)
+    offer = Offer(company=company, created_by_id=actor.id, status=DRAFT,
                   sectors=sectors, levels=levels, **values)
     db.session.add(offer)
     record_event(actor, "offer.created", offer, offer_type=offer.offer_type)
@@ -81,25 +170,96 @@ def create_offer(*, actor, company, **fields):
     return offer
 
 
+def substance_of(offer):
+    """What a moderator judges of an offer, as a revision holds it."""
+    content = {name: getattr(offer, name) for name in rules.SUBSTANTIVE
+               if not name.endswith("_ids")}
+    content["sector_ids"] = sorted(s.id for s in offer.sectors)
+    content["level_ids"] = sorted(lvl.id for lvl in offer.levels)
+    return content
+
+
+def _substance(values, sectors, levels):
+    content = {name: values.get(name) for name in rules.SUBSTANTIVE if not name.endswith("_ids")}
+    content["sector_ids"] = sorted(s.id for s in sectors)
+    content["level_ids"] = sorted(lvl.id for lvl in levels)
+    return content
+
+
 def update_offer(*, actor, offer, **fields):
-    """Change an offer that is not yet published."""
+    """Change an offer. Before publication everything changes at once; a published or paused
+    offer takes practical changes at once and keeps substantive ones in a revision."""
     _require_company_member(actor, offer.company)
-    if offer.status not in EDITABLE:
-        raise ValidationFailed({"": _("A published offer cannot be changed here.")})
-    values, sectors, levels = _clean(fields)
-    if values["capacity"] < offer.places_taken:
+    if offer.status in (WITHDRAWN, ARCHIVED):
+        raise ValidationFailed({"": _("A withdrawn or archived offer cannot be changed; "
+                                      "duplicate it to start a new one.")})
+    live = offer.status in (PUBLISHED, PAUSED)
+    if live and fields.get("offer_type") != offer.offer_type:
+        raise ValidationFailed({"offer_type": _(
+            "The type of a published offer cannot change; duplicate it to offer another type.")})
+    if live and fields.get("location_mode") != offer.location_mode:
+        # Where it happens decides the travel distance and the location, which change at once;
+        # a copy, checked as a whole, is the way to move it.
+        raise ValidationFailed({"location_mode": _(
+            "Where a published offer happens cannot change; copy it into a new offer.")})
+    values, sectors, levels = _clean(fields, offer.company)
+    if values.get("capacity") is not None and values["capacity"] < offer.places_taken:
         raise ValidationFailed({"capacity": ngettext(
             "One place is already taken.", "%(num)d places are already taken.",
             offer.places_taken)})
+    if not live:
+        _apply(offer, values, sectors, levels)
+        offer.revision += 1  # a moderator's open form on the old text no longer decides
+        record_event(actor, "offer.updated", offer, revision=offer.revision)
+        db.session.commit()
+        return offer
+    for name in rules.PRACTICAL + ("place_id",):
+        setattr(offer, name, values.get(name))
+    revision = None
+    if _substance(values, sectors, levels) != substance_of(offer):
+        revision = _propose(actor, offer, _substance(values, sectors, levels))
+    elif _supersede(offer):
+        offer.revision += 1  # back to the published text: the proposal is taken back
+    record_event(actor, "offer.updated", offer, revision=offer.revision,
+                 proposed=revision is not None)
+    db.session.commit()
+    return offer
+
+
+def _apply(offer, values, sectors, levels):
     for key, value in values.items():
         setattr(offer, key, value)
     offer.sectors, offer.levels = sectors, levels
-    if offer.status == PENDING:
-        # The moderator must see what gets published: a changed offer is submitted again.
-        offer.status, offer.submitted_at = DRAFT, None
-    record_event(actor, "offer.updated", offer)
-    db.session.commit()
-    return offer
+
+
+def _propose(actor, offer, content):
+    """Keep a substantive change for the moderator; an older proposal is replaced by it."""
+    _supersede(offer)
+    offer.revision += 1
+    revision = OfferRevision(offer=offer, number=offer.revision, content=content,
+                             created_by_id=actor.id)
+    db.session.add(revision)
+    db.session.flush()
+    record_event(actor, "offer.revision_proposed", offer, revision_id=revision.id)
+    return revision
+
+
+def _supersede(offer):
+    """Take back the offer's pending proposal, if any; True when there was one."""
+    result = db.session.execute(
+        update(OfferRevision)
+        .where(OfferRevision.offer_id == offer.id, OfferRevision.status == REVISION_PENDING)
+        .values(status=REVISION_SUPERSEDED).execution_options(synchronize_session="fetch"))
+    return result.rowcount > 0
+
+
+def apply_revision(offer, content):
+    """Make the approved content of a revision the offer's published text."""
+    for name, value in content.items():
+        if not name.endswith("_ids"):
+            setattr(offer, name, value)
+    offer.sectors = sectors_by_ids(content.get("sector_ids") or [])
+    offer.levels = levels_by_ids(content.get("level_ids") or [])
 
 
 def submit_offer(*, actor, offer):
@@ -110,12 +270,28 @@ def submit_offer(*, actor, offer):
                                       "submitted.")})
     if not offer.can_submit():
         raise ValidationFailed({"": _("This offer has already been submitted.")})
+    if offer.has_slots and not offer.slots:
+        raise ValidationFailed({"": _("Add at least one date (a slot) before you submit.")})
+    require_accreditation(offer.offer_type, offer.company)
     offer.status = PENDING
     offer.submitted_at = utcnow()
     offer.decision_reason = None
-    record_event(actor, "offer.submitted", offer)
+    record_event(actor, "offer.submitted", offer, revision=offer.revision)
     db.session.commit()
     return offer
+
+
+def duplicate_offer(*, actor, offer):
+    """Start a new draft from an offer (for the next school year, or another type)."""
+    _require_company_member(actor, offer.company)
+    require_accreditation(offer.offer_type, offer.company)
+    copied = {name: getattr(offer, name) for name in FIELDS if not name.endswith("_ids")}
+    copy = Offer(company=offer.company, created_by_id=actor.id, place_id=offer.place_id,
+                 status=DRAFT, sectors=list(offer.sectors), levels=list(offer.levels), **copied)
+    db.session.add(copy)
+    record_event(actor, "offer.duplicated", copy, source_id=offer.id)
+    db.session.commit()
+    return copy
 
 
 def offers_of_company(*, actor, company):
@@ -135,6 +311,11 @@ def published_offers_of(company):
     ))
 
 
+def colleagues_of(company):
+    """(user id, name) of the company's members, for the contact person."""
+    return [(m.user.id, m.user.full_name) for m in company.memberships]
+
+
 def get_own_offer(actor, offer_id):
     """The offer if the actor works for its company; NotFound for everyone else."""
     offer = db.session.get(Offer, offer_id)
@@ -144,12 +325,14 @@ def get_own_offer(actor, offer_id):
 
 
 def get_offer_for(actor, offer_id):
-    """The offer if the actor may see it: published ones to anyone, others to its company and
-    the moderators who may decide it."""
+    """The offer if the actor may see it: published, paused, withdrawn and archived ones to
+    anyone (schools keep their requests' offers), others to its company and the moderators
+    who may decide it."""
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         raise NotFound("offer")
-    if (offer.status == PUBLISHED or is_member(actor, offer.company)
+    if (offer.status in SHOWN or is_member(actor, offer.company)
             or (offer.status != DRAFT and can_moderate(actor, offer.company))):
         return offer
     raise NotFound("offer")
+

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
@@ -37,3 +38,29 @@ class SchoolForm(FlaskForm):
     place = place_field()
     sectors = CheckboxListField(_l("Technical profiles (optional)"), coerce=int,
                                 validators=[Optional()])
+
+
+class SchoolProfileForm(SchoolForm):
+    """The school's own data; the BRIN code and location number stay as registered."""
+
+    brin = None
+    location = None
+
+
+class LogoForm(FlaskForm):
+    # The service checks the content: a file's name and the browser's filter prove nothing.
+    logo = FileField(
+        _l("New logo"), validators=[FileRequired(_l("Choose an image file for the logo."))],
+        description=_l("A PNG, JPEG or WebP image of at most 2 MB. It is shown at most 400 by "
+                       "400 pixels."),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"})
+
+
+class LocationForm(FlaskForm):
+    name = StringField(_l("Name of the location"), validators=[
+        DataRequired(_l("Give the location a name, e.g. Werkplaats Terneuzen.")),
+        Length(max=120)],
+        description=_l("How schools recognise it, e.g. Hoofdvestiging or Werkplaats Terneuzen."))
+    place = place_field()
+    address = StringField(_l("Address (optional)"), validators=[Optional(), Length(max=200)],
+                          description=_l("Street and number, postcode."))

@@ -1,7 +1,7 @@
 """Companies, schools and Technocentra (one table, told apart by `kind`), and memberships."""
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, TimestampMixin, UTCDateTime
@@ -41,13 +41,20 @@ class Organisation(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Company identifiers: exactly one of them for a company.
-    kvk_number: Mapped[str | None] = mapped_column(String(8), unique=True)
-    enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    # Company identifiers: exactly one of them for a company. Unique among the companies that
+    # are not rejected (see the indexes below the class), so a false claim frees its number.
+    kvk_number: Mapped[str | None] = mapped_column(String(8))
+    enterprise_number: Mapped[str | None] = mapped_column(String(10))
     # School identifiers and stage (po, vo, mbo).
     brin_code: Mapped[str | None] = mapped_column(String(4))
     location_code: Mapped[str | None] = mapped_column(String(2))
     school_stage: Mapped[str | None] = mapped_column(String(10))
+    # A company's SBB leerbedrijf-ID (accredited training company), and when a moderator
+    # checked it in SBB's register: only then may it offer BBL places.
+    sbb_number: Mapped[str | None] = mapped_column(String(12))
+    sbb_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The file name of the logo under the upload folder (organisations/logos.py), if any.
+    logo: Mapped[str | None] = mapped_column(String(64))
 
     place = relationship("Place")
     sectors = relationship("Sector", secondary=organisation_sectors, order_by="Sector.position")
@@ -63,10 +70,21 @@ class Organisation(TimestampMixin, Base):
         return f"<{type(self).__name__} {self.id} {self.name!r}>"
 
 
+# A rejected company keeps the number it claimed, but no longer blocks the real company from
+# registering it: the numbers are unique only among the companies that are not rejected.
+_NOT_REJECTED = Organisation.status != REJECTED
+Index("uq_organisations_kvk_number_not_rejected", Organisation.kvk_number, unique=True,
+      sqlite_where=_NOT_REJECTED, postgresql_where=_NOT_REJECTED)
+Index("uq_organisations_enterprise_number_not_rejected", Organisation.enterprise_number,
+      unique=True, sqlite_where=_NOT_REJECTED, postgresql_where=_NOT_REJECTED)
+
+
 class Company(Organisation):
     __mapper_args__ = {"polymorphic_identity": "company"}
 
     offers = relationship("Offer", back_populates="company", order_by="Offer.id")
+    locations = relationship("Location", back_populates="company", order_by="Location.id",
+                             cascade="all, delete-orphan")
 
     @property
     def country_code(self):
@@ -85,6 +103,26 @@ class Technocentrum(Organisation):
 
     def covers(self, province_id):
         return any(p.id == province_id for p in self.provinces)
+
+
+class Location(TimestampMixin, Base):
+    """A place where a company works: its main site, a workshop, a yard. Offers happen at one."""
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+
+    company = relationship("Company", back_populates="locations")
+    place = relationship("Place")
+
+    def __repr__(self):
+        return f"<Location {self.id} {self.name!r} of org={self.organisation_id}>"
 
 
 class Membership(TimestampMixin, Base):

@@ -5,7 +5,7 @@ name) before it is created, so running it twice changes nothing.
 """
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,12 +17,17 @@ from portal.accounts.services import (
     register_user,
 )
 from portal.bookings.models import Booking
+from portal.bookings.offer_life import withdraw_offer
 from portal.bookings.services import accept_booking, request_booking
 from portal.extensions import db
 from portal.geo.models import Place, Province
 from portal.moderation.services import approve_company, approve_offer
+from portal.offers.lifecycle import archive_ended_offers, pause_offer
 from portal.offers.models import Offer
-from portal.offers.services import create_offer, submit_offer
+from portal.offers.services import FIELDS as OFFER_FIELDS
+from portal.offers.services import create_offer, submit_offer, update_offer
+from portal.offers.slots import add_series, add_slot
+from portal.organisations.accreditation import is_accredited, set_sbb_number, verify_sbb_number
 from portal.organisations.models import Company, Organisation, School, Technocentrum
 from portal.organisations.services import (
     add_member,
@@ -30,7 +35,9 @@ from portal.organisations.services import (
     register_company,
     register_school,
 )
+from portal.organisations.teams import accept_invitation, invite_member
 from portal.seeds import read_seed
+from portal.taxonomy.holidays import holiday_region_of
 from portal.taxonomy.services import level_by_code, sector_by_code
 
 DEMO_PASSWORD = "techniek-demo"
@@ -39,8 +46,11 @@ TOTAL_OFFERS = 300
 # Companies (by position in companies.json) left waiting for moderation, to fill the queues.
 PENDING_COMPANIES = (14, 15, 23)
 
+# Every province is some Technocentrum's region (organisations.services.uncovered_provinces).
+# Zeeland works across the border with Flanders already, so it also takes Brussels and Wallonia:
+# one point of contact for every Belgian company, which knows the enterprise numbers.
 TECHNOCENTRA = [
-    ("zeeland", "Technocentrum Zeeland", ("NL-ZE", "BE-VLG")),
+    ("zeeland", "Technocentrum Zeeland", ("NL-ZE", "BE-VLG", "BE-BRU", "BE-WAL")),
     ("flevoland", "Technocentrum Flevoland", ("NL-FL",)),
     ("noord-holland", "Technocentrum Noord-Holland", ("NL-NH",)),
     ("twente", "Technocentrum Twente", ("NL-OV",)),
@@ -55,11 +65,12 @@ TECHNOCENTRA = [
 
 DEMO_LOGINS = [
     ("administrator", f"beheer@{DOMAIN}"),
-    ("moderator zeeland", f"moderator.zeeland@{DOMAIN}"),
+    ("moderator zeeland and belgium", f"moderator.zeeland@{DOMAIN}"),
     ("moderator flevoland", f"moderator.flevoland@{DOMAIN}"),
     ("moderator noord-holland", f"moderator.noord-holland@{DOMAIN}"),
     ("moderator twente", f"moderator.twente@{DOMAIN}"),
     ("company member", f"bedrijf@{DOMAIN}"),
+    ("colleague (same company)", f"collega@{DOMAIN}"),
     ("teacher", f"docent@{DOMAIN}"),
 ]
 
@@ -165,10 +176,92 @@ def _period(template_index, offer_type, today):
     return start, start + timedelta(days=120 + (template_index * 17) % 150)
 
 
+# A qualification (crebo, seeds/qualifications.json) that fits each sector, for placements.
+CREBO_BY_SECTOR = {
+    "metaal": "25624", "elektrotechniek": "25736", "installatietechniek": "26100",
+    "bouw": "25828", "procesindustrie": "25762", "energie": "27011", "werktuigbouw": "25892",
+    "life_sciences": "25952", "maritiem": "25971", "logistiek": "25775",
+    "automotive": "25669", "luchtvaart": "25938", "ict": "27015", "media": "25998",
+    "medische_techniek": "25893", "technische_groothandel": "25774",
+    "voedingsmiddelen": "25761", "agrotechniek": "25669", "veiligheid": "25825",
+    "instrumentmaken": "25623",
+}
+SUBJECTS = {"metaal": "CNC-frezen, lassen", "elektrotechniek": "PLC-programmeren, NEN 1010",
+            "installatietechniek": "warmtepompen, ventilatie", "ict": "netwerken, cloud",
+            "procesindustrie": "procesbesturing, veiligheid", "bouw": "BIM, houtskeletbouw"}
+GEAR = "Veiligheidsbril en gehoorbescherming krijgen de leerlingen van ons; dichte schoenen zijn " \
+       "verplicht."
+SAFETY = ("Leerlingen blijven bij hun begeleider en lopen alleen over de gemarkeerde paden. "
+          "Machines raken ze alleen aan als de begeleider dat zegt.")
+
+
+def _details(template, position, company, owner, period):
+    """The fields of the template's type, varied by position, so every type shows its own."""
+    kind, sector = template["type"], template["sectors"][0]
+    starts_on, ends_on = period
+    group = template.get("max_group_size") or 30
+    if kind == "guest_lesson":
+        return {"topic": template["title"].split(":")[-1].strip()[:200],
+                "given_by": f"{owner.full_name}, techniekambassadeur",
+                "duration_minutes": (60, 90, 100)[position % 3],
+                "travel_km": template.get("travel_km") or 40, "max_group_size": group}
+    if kind == "company_visit":
+        return {"min_group_size": 8, "max_group_size": group,
+                "min_age": 10 if "po_7_8" in template["levels"] else 12,
+                "duration_minutes": (90, 120)[position % 2], "safety_rules": SAFETY,
+                "protective_gear": GEAR, "wheelchair_access": position % 3 != 0,
+                "counts_teachers": position % 2 == 0}
+    if kind == "taster_day":
+        return {"pupils_per_day": max(2, min(template.get("capacity") or 4, 6)),
+                "days": 1 + position % 2, "min_age": 14, "protective_gear": GEAR}
+    if kind == "internship":
+        return {"crebo": CREBO_BY_SECTOR.get(sector, "25744"), "starts_on": starts_on,
+                "ends_on": ends_on, "capacity": max(1, min(template.get("capacity") or 2, 4)),
+                "allowance_euros": (250, 300, 350, 400)[position % 4]}
+    if kind == "apprenticeship":
+        return {"crebo": CREBO_BY_SECTOR.get(sector, "25744"), "starts_on": starts_on,
+                "hours_per_week": (32, 36, 38)[position % 3],
+                "capacity": max(1, min(template.get("capacity") or 1, 3))}
+    if kind == "teacher_placement":
+        return {"days": 2 + position % 4, "subjects": SUBJECTS.get(sector, "vakkennis"),
+                "starts_on": starts_on, "ends_on": ends_on, "capacity": 1 + position % 2}
+    return {"deliverable": "Een advies met ontwerp en een korte presentatie voor het team van "
+                           f"{company.name}.", "duration_weeks": 4 + position % 7,
+            "max_group_size": min(group, 6)}
+
+
+def _slots(owner, offer, position, today):
+    """Dates over the coming months: a weekly series for some, a few single dates for others."""
+    room = {"guest_lesson": 32, "company_visit": 30, "taster_day": offer.pupils_per_day or 4,
+            "assignment": 12}[offer.offer_type]
+    if offer.counts_teachers:
+        room += 4
+    region = holiday_region_of(offer.company.place.province.code)
+    first = today + timedelta(days=7 + position % 14)
+    if position % 3 == 0:
+        add_series(actor=owner, offer=offer, weekday=1 + position % 4, first=first,
+                   last=first + timedelta(days=120), starts_at=time(9, 0),
+                   ends_at=time(11, 30), capacity=room, region=region, today=today)
+        return
+    for n in range(3):
+        add_slot(actor=owner, offer=offer, day=first + timedelta(days=17 * n + n % 2),
+                 starts_at=time(13, 0) if n % 2 else time(9, 30),
+                 ends_at=time(15, 30) if n % 2 else time(12, 0), capacity=room,
+                 min_group=15 if position % 5 == 0 and room >= 15 else None, today=today)
+
+
+def _accredit(admin, company, owner, index):
+    """Companies with BBL places are accredited training companies (demo SBB numbers)."""
+    if company.is_approved and not is_accredited(company):
+        set_sbb_number(actor=owner, company=company, number=f"{100200300 + index}")
+        verify_sbb_number(actor=admin, company=company, seen=company.sbb_number)
+
+
 def _offers(admin, companies, today):
     templates = read_seed("demo/offers.json")
     cursor = itertools.count()
-    for (company, owner), count in zip(companies, _offer_counts(len(companies)), strict=True):
+    for index, ((company, owner), count) in enumerate(
+            zip(companies, _offer_counts(len(companies)), strict=True)):
         if db.session.scalar(select(func.count(Offer.id)).where(Offer.company_id == company.id)):
             continue
         sectors = {s.code for s in company.sectors}
@@ -176,21 +269,67 @@ def _offers(admin, companies, today):
         for n in range(count):
             position = next(cursor)
             template = fitting[(position * 7 + n) % len(fitting)]
-            starts_on, ends_on = _period(position, template["type"], today)
+            if template["type"] == "apprenticeship":
+                if not company.is_approved:
+                    template = next(t for t in fitting + templates
+                                    if t["type"] == "internship")
+                else:
+                    _accredit(admin, company, owner, index)
+            period = _period(position, template["type"], today)
             offer = create_offer(
                 actor=owner, company=company, offer_type=template["type"],
                 title=template["title"].format(company=company.name, place=company.place.name),
                 description=template["description"],
                 sector_ids=[sector_by_code(c).id for c in template["sectors"]],
                 level_ids=[level_by_code(c).id for c in template["levels"]],
-                location_mode=template["location_mode"], travel_km=template.get("travel_km"),
-                capacity=template["capacity"], max_group_size=template.get("max_group_size"),
-                starts_on=starts_on, ends_on=ends_on)
+                location_mode=template["location_mode"], contact_id=owner.id,
+                **_details(template, position, company, owner, period))
+            if offer.has_slots:
+                _slots(owner, offer, position, today)
             if position % 25 == 24:
                 continue  # a few drafts, still being written
             submit_offer(actor=owner, offer=offer)
             if company.is_approved and position % 19 != 18:
                 approve_offer(actor=admin, offer=offer)
+                _life_after_publishing(admin, owner, offer, position)
+
+
+def _life_after_publishing(admin, owner, offer, position):
+    """Some published offers move on: paused, withdrawn, or with a change for the moderator."""
+    if position % 23 == 5:
+        pause_offer(actor=owner, offer=offer, reason="Onze werkplaats wordt verbouwd; na de "
+                                                     "zomer kunnen we weer klassen ontvangen.")
+    elif position % 29 == 7:
+        withdraw_offer(actor=owner, offer=offer,
+                       reason="Onze techniekambassadeur is met pensioen gegaan.")
+    elif position % 17 == 3:
+        fields = {name: getattr(offer, name) for name in OFFER_FIELDS
+                  if not name.endswith("_ids")}
+        update_offer(actor=owner, offer=offer, **{
+            **fields, "title": f"{offer.title} (vernieuwd)",
+            "description": offer.description + "\n\nNieuw: leerlingen maken zelf een "
+                                               "werkstuk dat ze mee naar huis nemen.",
+            "sector_ids": [s.id for s in offer.sectors],
+            "level_ids": [lvl.id for lvl in offer.levels]})
+
+
+def _archived_offer(admin, companies, today):
+    """One offer whose dates have passed, archived as `flask offers archive` does nightly."""
+    company, owner = companies[1]
+    title = "Open dag werkplaats (afgelopen)"
+    if db.session.scalar(select(Offer.id).where(Offer.title == title)) is not None:
+        return
+    offer = create_offer(
+        actor=owner, company=company, offer_type="company_visit", title=title,
+        description="Een open middag voor klassen uit de regio, met rondleiding en proeflassen.",
+        sector_ids=[s.id for s in company.sectors[:1]],
+        level_ids=[level_by_code("vmbo_kb").id], location_mode="company",
+        max_group_size=30, duration_minutes=120, contact_id=owner.id)
+    add_slot(actor=owner, offer=offer, day=today, starts_at=time(13, 0), ends_at=time(16, 0),
+             capacity=30, today=today)
+    submit_offer(actor=owner, offer=offer)
+    approve_offer(actor=admin, offer=offer)
+    archive_ended_offers(today=today + timedelta(days=1))
 
 
 def _schools():
@@ -221,17 +360,46 @@ def _bookings(companies, teachers, today):
         return
     company, owner = companies[0]
     published = [o for o in company.offers if o.status == "published"
-                 and any(lvl.stage == school.school_stage for lvl in o.levels)]
+                 and any(lvl.stage == school.school_stage for lvl in o.levels)
+                 and (not o.has_slots or any(s.day >= today and s.room >= _group(o)
+                                             for s in o.slots))]
     for number, offer in enumerate(published[:2]):
         level = next(lvl for lvl in offer.levels if lvl.stage == school.school_stage)
+        when = ({"slot_id": next(s.id for s in offer.slots
+                                 if s.day >= today and s.room >= _group(offer))}
+                if offer.has_slots else
+                {"wanted_on": max(today, offer.starts_on or today) + timedelta(days=7)})
         booking = request_booking(
-            actor=teacher, offer=offer, wanted_on=max(today, offer.starts_on) + timedelta(
-                days=14 + 7 * number),
-            group_size=min(24, offer.max_group_size or 24), level_id=level.id,
+            actor=teacher, offer=offer, level_id=level.id, today=today,
+            group_size=_group(offer), **when,
             message="Wij komen graag met onze klas. Kan het in de ochtend?")
         if number == 0:
             accept_booking(actor=owner, booking=booking,
                            message="Van harte welkom! Meld u bij de receptie.")
+
+
+def _teams(companies, teachers):
+    """Teams of two or three: colleagues who joined by invitation, and one invitation open."""
+    plans = [(companies[0][0], companies[0][1], ("collega", "collega2"), security.COMPANY_MEMBER),
+             (companies[2][0], companies[2][1], ("bedrijf03.collega",), security.COMPANY_MEMBER),
+             (teachers[0][0], teachers[0][1], ("docent.collega",), security.TEACHER)]
+    if len(companies[0][0].memberships) > 1:
+        return  # loaded before
+    for number, (organisation, owner, locals_, role) in enumerate(plans):
+        for offset, local in enumerate(locals_):
+            colleague = _user(local, _person(60 + 3 * number + offset), role)
+            _invitation, token = invite_member(actor=owner, organisation=organisation,
+                                               email=colleague.email)
+            accept_invitation(actor=colleague, token=token)
+    invite_member(actor=companies[0][1], organisation=companies[0][0],
+                  email=_email("nieuwe.collega"))
+
+
+def _group(offer):
+    """A class of 24, or what the offer takes; one student for a placement."""
+    if not offer.has_slots:
+        return 1
+    return max(min(24, offer.max_group_size or 24), offer.min_group_size or 1)
 
 
 def load_demo(today=None):
@@ -242,6 +410,8 @@ def load_demo(today=None):
     _technocentra(admin)
     companies = _companies(admin)
     _offers(admin, companies, today)
+    _archived_offer(admin, companies, today)
     teachers = _schools()
     _bookings(companies, teachers, today)
+    _teams(companies, teachers)
     return summary

@@ -13,3 +13,16 @@ AT_COMPANY = "company"
 AT_SCHOOL = "school"
 ONLINE = "online"
 LOCATION_MODE_CODES = (AT_COMPANY, AT_SCHOOL, ONLINE)
+
+# School holiday regions: the three Dutch regions of the Rijksoverheid and Flanders.
+NOORD, MIDDEN, ZUID, VLAANDEREN = "noord", "midden", "zuid", "vlaanderen"
+HOLIDAY_REGIONS = (NOORD, MIDDEN, ZUID, VLAANDEREN)
+# The region of most schools of each province. Some municipalities differ (Zeewolde is midden,
+# Hattem noord, Nijmegen and the Betuwe zuid): a company picks another region for its series.
+# Dutch-speaking schools in Brussels follow the Flemish calendar; Wallonia's French-speaking
+# schools have their own, which the portal does not hold, so no default there.
+HOLIDAY_REGION_OF_PROVINCE = {
+    "NL-GR": NOORD, "NL-FR": NOORD, "NL-DR": NOORD, "NL-OV": NOORD, "NL-FL": NOORD,
+    "NL-NH": NOORD, "NL-UT": MIDDEN, "NL-ZH": MIDDEN, "NL-GE": MIDDEN, "NL-ZE": ZUID,
+    "NL-NB": ZUID, "NL-LI": ZUID, "BE-VLG": VLAANDEREN, "BE-BRU": VLAANDEREN,
+}

@@ -1,5 +1,7 @@
 """Reference data: sectors (SBB sector chambers and finer sectors) and education levels."""
-from sqlalchemy import ForeignKey, String
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -41,3 +43,33 @@ class EducationLevel(Base):
 
     def __repr__(self):
         return f"<EducationLevel {self.code}>"
+
+
+class Qualification(Base):
+    """An MBO qualification of SBB's structure, by its crebo code (seeds/qualifications.json)."""
+
+    __tablename__ = "qualifications"
+
+    crebo: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int]
+
+    def __repr__(self):
+        return f"<Qualification {self.crebo} {self.name!r}>"
+
+
+class SchoolHoliday(Base):
+    """A school holiday of one holiday region (NL noord, midden, zuid; Flanders), first and
+    last day inclusive. Series of slots skip them; the administrator maintains them."""
+
+    __tablename__ = "school_holidays"
+    __table_args__ = (UniqueConstraint("region", "starts_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    def __repr__(self):
+        return f"<SchoolHoliday {self.region} {self.name} {self.starts_on}>"

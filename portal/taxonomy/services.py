@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.seeds import read_seed
-from portal.taxonomy.models import EducationLevel, Sector
+from portal.taxonomy.holidays import load_seeded_holidays
+from portal.taxonomy.models import EducationLevel, Qualification, Sector
 
 
 def load_taxonomies():
@@ -19,7 +20,23 @@ def load_taxonomies():
         level = _upsert(levels, EducationLevel, item, position=position)
         level.stage = item["stage"]
         level.country_code = item["country_code"]
+    load_qualifications()
+    load_seeded_holidays()
     db.session.flush()
+
+
+def load_qualifications():
+    """Upsert the known MBO qualifications (crebo, name, level) from seeds/."""
+    known = {q.crebo: q for q in db.session.scalars(select(Qualification))}
+    for item in read_seed("qualifications.json")["qualifications"]:
+        row = known.get(item["crebo"]) or Qualification(crebo=item["crebo"])
+        row.name, row.level = item["name"], item["level"]
+        db.session.add(row)
+
+
+def qualification(crebo):
+    """The known qualification of a crebo code, or None (any well-formed code is accepted)."""
+    return db.session.get(Qualification, crebo) if crebo else None
 
 
 def _upsert(existing, model, item, position, **extra):

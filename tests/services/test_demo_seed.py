@@ -1,4 +1,6 @@
 """The demo data set: big enough to show every role something, and safe to load twice."""
+from datetime import date
+
 from sqlalchemy import func, select
 
 from portal import security
@@ -7,7 +9,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.bookings.models import Booking
 from portal.extensions import db
-from portal.offers.models import Offer
+from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
 from portal.organisations.services import company_of, school_of, technocentrum_of
 from portal.seeding.demo import DEMO_PASSWORD, load_demo
@@ -29,7 +31,7 @@ def test_the_demo_data_set(make):
 
     assert db.session.scalar(select(func.count(Technocentrum.id))) >= 4
     assert db.session.scalar(select(func.count(Company.id))) == 80
-    assert db.session.scalar(select(func.count(Offer.id))) == 300
+    assert db.session.scalar(select(func.count(Offer.id))) == 301  # 300 and one archived
     assert db.session.scalar(select(func.count(School.id))) == 25
     assert column_values(Offer.offer_type) == set(OFFER_TYPE_CODES)
     assert column_values(Offer.offer_type, Offer.status == "published") == set(OFFER_TYPE_CODES)
@@ -39,6 +41,31 @@ def test_the_demo_data_set(make):
     assert "BE-VLG" in {company.place.province.code for company in belgian}
     assert db.session.scalar(select(func.count(Booking.id))) >= 1
     assert summary.text().startswith("demo data: ")
+
+
+def test_the_demo_shows_the_life_of_offers(make):
+    load_demo()
+
+    assert {"draft", "pending", "published", "paused", "withdrawn", "archived"} <= column_values(
+        Offer.status)
+    assert column_values(OfferRevision.status) == {"pending"}  # a change for the moderator
+    published = list(db.session.scalars(select(Offer).where(Offer.status == "published")))
+    today = date.today()
+    for offer in published:
+        if offer.has_slots:  # group activities on dates ahead, with room in pupils
+            assert any(slot.day >= today for slot in offer.slots), offer
+        else:
+            assert offer.capacity >= 1 and offer.starts_on is not None, offer
+    series = [o for o in published if len(o.slots) > 3]
+    assert series, "some offers have a weekly series of dates"
+    bbl = [o for o in published if o.offer_type == "apprenticeship"]
+    assert bbl and all(o.company.sbb_verified_at is not None and o.crebo for o in bbl)
+    visit = next(o for o in published if o.offer_type == "company_visit")
+    assert visit.safety_rules and visit.protective_gear and visit.duration_minutes
+    # Teams: the demo company has three members, the demo teacher's school two.
+    demo_company = company_of(accounts.find_user_by_email("bedrijf@demo.example"))
+    demo_school = school_of(accounts.find_user_by_email("docent@demo.example"))
+    assert (len(demo_company.memberships), len(demo_school.memberships)) == (3, 2)
 
 
 def test_demo_logins_exist_for_every_role(make):

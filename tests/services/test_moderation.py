@@ -30,10 +30,12 @@ def regions(make):
 
 
 def pending_offer_of(make, company):
-    """An offer submitted by a company that may not have been approved yet."""
+    """An offer submitted by a company that may not have been approved yet: a company visit
+    with the one slot it needs before it can be submitted."""
     owner = make.owner_of(company)
     offer = create_offer(actor=owner, company=company,
                          **make.offer_fields(title="Meeloopdag in de elektrowerkplaats"))
+    make.slot(offer)
     return submit_offer(actor=owner, offer=offer)
 
 
@@ -220,3 +222,46 @@ def test_a_draft_offer_cannot_be_approved(make):
         moderation.approve_offer(actor=make.admin(), offer=offer)
 
     assert offer.status == "draft"
+
+
+# --- proposed changes to published offers ---------------------------------------------------
+
+
+def propose(make, offer, **changes):
+    from portal.offers.services import update_offer
+
+    return update_offer(actor=make.owner_of(offer.company), offer=offer,
+                        **make.offer_fields(**changes))
+
+
+def test_revision_changes_name_the_fields_with_old_and_new_values(make):
+    from portal.taxonomy.services import sector_by_code
+
+    offer = make.offer(title="Rondleiding")
+    propose(make, offer, title="Rondleiding met lassen",
+            sector_ids=[sector_by_code("metaal").id, sector_by_code("ict").id],
+            max_group_size=12)  # practical: applied at once, not a change to judge
+
+    changes = moderation.revision_changes(offer, offer.pending_revision)
+
+    assert sorted(changes) == [
+        ("sector_ids", ["Metaal"], ["Metaal", "ICT"]),
+        ("title", "Rondleiding", "Rondleiding met lassen"),
+    ]
+
+
+def test_another_regions_moderator_cannot_decide_a_proposed_change(make, regions):
+    offer = make.offer(make.company(place="Vlissingen"))
+    propose(make, offer, title="Nieuwe titel")
+    revision = offer.pending_revision
+
+    with pytest.raises(NotAllowed):
+        moderation.approve_offer(actor=regions.flevoland, offer=offer, seen=revision.number)
+    with pytest.raises(NotAllowed):
+        moderation.reject_offer(actor=regions.flevoland, offer=offer, seen=revision.number,
+                                reason="Niet mijn regio.")
+
+    db.session.refresh(revision)
+    assert (revision.status, offer.title) == ("pending", "Rondleiding door de werkplaats")
+    moderation.approve_offer(actor=regions.zeeland, offer=offer, seen=revision.number)
+    assert offer.title == "Nieuwe titel"

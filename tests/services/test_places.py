@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.forms import PlaceText
 from portal.geo.gazetteer import load_gazetteer
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
 from portal.geo.services import find_places, resolve_place
@@ -121,3 +122,70 @@ def test_belgian_places_have_no_landsdeel():
     for name in ("Gent", "Brugge", "Kortrijk", "Leuven"):
         place = place_named(name, "BE-VLG")
         assert (place.country_code, place.landsdeel_id) == ("BE", None)
+
+
+def places_named(name, province_code):
+    """Same-named places of one province, biggest first."""
+    return list(db.session.scalars(select(Place).join(Place.province).where(
+        Place.name == name, Province.code == province_code).order_by(Place.population.desc())))
+
+
+def test_every_label_in_the_gazetteer_is_unique():
+    all_labels = labels(db.session.scalars(select(Place)))
+
+    assert len(all_labels) > 4000
+    assert len(set(all_labels)) == len(all_labels)
+
+
+def test_the_two_tielts_have_their_own_labels():
+    big, small = places_named("Tielt", "BE-VLG")
+
+    assert big.label == "Tielt (Vlaanderen)"  # the town: three times the village's size
+    assert small.label == "Tielt (bij Tielt-Winge, Vlaanderen)"
+
+
+@pytest.mark.parametrize("name, province", [
+    ("Tielt", "BE-VLG"), ("Heusden", "NL-NB"), ("Nes", "NL-FR"), ("Berg", "NL-LI")])
+def test_same_named_places_resolve_by_their_labels(name, province):
+    found = places_named(name, province)
+
+    assert len(found) == 2
+    for place in found:
+        assert resolve_place(place.label).id == place.id
+        assert resolve_place(PlaceText(place.label, place_id=place.id)).id == place.id
+
+
+def test_nes_on_ameland_is_named_after_its_island():
+    island = max(places_named("Nes", "NL-FR"), key=lambda place: place.latitude)
+
+    assert island.label == "Nes (Ameland, Friesland)"
+
+
+def test_the_place_chosen_by_id_wins_even_over_the_bigger_namesake():
+    big, small = places_named("Tielt", "BE-VLG")
+    chosen = PlaceText(small.label, place_id=small.id)
+
+    assert resolve_place(chosen).id == small.id
+    assert resolve_place(PlaceText(f"  {big.label} ", place_id=big.id)).id == big.id
+
+
+def test_text_typed_after_choosing_outweighs_the_chosen_id():
+    _, small = places_named("Tielt", "BE-VLG")
+
+    assert resolve_place(PlaceText("Vlissingen", place_id=small.id)).name == "Vlissingen"
+    with pytest.raises(ValidationFailed):  # "Tielt" alone: two places, so the user chooses
+        resolve_place(PlaceText("Tielt", place_id=small.id))
+
+
+def test_an_unknown_id_falls_back_to_the_text():
+    assert resolve_place(PlaceText("Vlissingen (Zeeland)", place_id=10**9)).name == "Vlissingen"
+
+
+def test_a_label_without_the_distinguishing_part_asks_which_place():
+    first, second = places_named("Heusden", "NL-NB")
+
+    with pytest.raises(ValidationFailed) as failed:
+        resolve_place("Heusden (Noord-Brabant)")
+
+    assert first.label in failed.value.errors["place"]
+    assert second.label in failed.value.errors["place"]

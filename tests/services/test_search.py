@@ -1,11 +1,18 @@
-"""Searching offers: filters, ranking with reasons, hard rules, and a fixed number of queries."""
+"""Searching offers: filters, ranking with reasons, hard rules, and a fixed number of queries.
+
+Only offers with room are found: a group activity with a slot from today on that has room for
+more pupils, a placement with free places in a period that has not ended."""
+from datetime import date, timedelta
+
 import pytest
+from sqlalchemy import delete, update
 
 from portal.bookings import services as bookings
 from portal.extensions import db
 from portal.matching.rules import Reason
 from portal.matching.search import SearchFilters, find_offers
 from portal.moderation import services as moderation
+from portal.offers.models import Offer, Slot
 from portal.organisations.models import Company, School
 from portal.taxonomy.services import level_by_code, sector_by_code
 
@@ -131,7 +138,10 @@ def test_a_lesson_at_school_needs_the_school_within_the_companys_travel_km(make,
 
 def test_a_lesson_at_school_without_travel_km_stays_within_the_teachers_radius(make, school):
     far_lesson = offer_at(make, "Groningen", offer_type="guest_lesson", location_mode="school",
-                          travel_km=None, title="Gastles zonne-energie")
+                          travel_km=30, title="Gastles zonne-energie")
+    # Published before the portal asked how far the company travels: the column may be empty.
+    db.session.execute(update(Offer).where(Offer.id == far_lesson.id).values(travel_km=None))
+    db.session.commit()
     near_visit = offer_at(make, "Vlissingen")
 
     assert ids(search(school, max_km=50)) == [near_visit.id]
@@ -148,14 +158,72 @@ def test_text_forgives_typos(make, school):
     assert ("text", "match") in codes(result.hits[0][0])
 
 
-def test_full_offers_never_appear(make, school):
-    full = offer_at(make, "Vlissingen", capacity=1)
-    booking = make.booking(full)
-    bookings.accept_booking(actor=make.owner_of(full.company), booking=booking, message="")
-    open_offer = offer_at(make, "Vlissingen", capacity=1)
+def test_an_offer_whose_only_slot_is_full_never_appears(make, school):
+    full = offer_at(make, "Vlissingen", slot_capacity=24)
+    make.booking(full, group_size=24)
+    bookings.accept_booking(actor=make.owner_of(full.company), booking=full.bookings[0])
+    open_offer = offer_at(make, "Vlissingen", slot_capacity=24)
+    make.booking(open_offer, group_size=23)  # a request takes no room until it is accepted
+    bookings.accept_booking(actor=make.owner_of(open_offer.company),
+                            booking=open_offer.bookings[0])  # one pupil's room is left
 
     assert ids(search(school)) == [open_offer.id]
     assert ids(search()) == [open_offer.id]
+
+
+def test_an_offer_with_a_later_slot_with_room_still_appears(make, school):
+    offer = offer_at(make, "Vlissingen", slot_capacity=24)
+    make.slot(offer, capacity=30, days=21)
+    make.booking(offer, group_size=24)
+    bookings.accept_booking(actor=make.owner_of(offer.company), booking=offer.bookings[0])
+
+    assert ids(search(school)) == [offer.id]
+
+
+def test_an_offer_whose_only_slot_has_passed_never_appears(make, school):
+    passed = offer_at(make, "Vlissingen")
+    db.session.execute(update(Slot).where(Slot.offer_id == passed.id)
+                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+    db.session.commit()
+    today = offer_at(make, "Vlissingen")
+    db.session.execute(update(Slot).where(Slot.offer_id == today.id).values(day=date.today()))
+    db.session.commit()
+
+    assert ids(search(school)) == [today.id]
+
+
+def test_an_offer_without_slots_never_appears(make, school):
+    company = make.company(place="Vlissingen")
+    offer = make.offer(company)
+    db.session.execute(delete(Slot).where(Slot.offer_id == offer.id))
+    db.session.commit()
+
+    assert ids(search(school)) == []
+
+
+def test_a_placement_without_free_places_never_appears(make, school):
+    full = make.placement(make.company(place="Vlissingen"), places=2)
+    make.booking(full, group_size=2)
+    bookings.accept_booking(actor=make.owner_of(full.company), booking=full.bookings[0])
+    open_one = make.placement(make.company(place="Vlissingen"), places=2)
+    make.booking(open_one, group_size=1)
+    bookings.accept_booking(actor=make.owner_of(open_one.company),
+                            booking=open_one.bookings[0])
+
+    assert ids(search(school)) == [open_one.id]
+
+
+def test_a_placement_whose_period_has_ended_never_appears(make, school):
+    ended = make.placement(make.company(place="Vlissingen"),
+                           starts_on=date.today() - timedelta(days=60),
+                           ends_on=date.today() - timedelta(days=1))
+    last_day = make.placement(make.company(place="Vlissingen"),
+                              starts_on=date.today() - timedelta(days=60),
+                              ends_on=date.today())
+    open_ended = make.offer(make.company(place="Vlissingen"), offer_type="teacher_placement")
+    assert ended.status == "published" and open_ended.ends_on is None
+
+    assert sorted(ids(search(school))) == sorted([last_day.id, open_ended.id])
 
 
 def test_unpublished_offers_never_appear(make, school):

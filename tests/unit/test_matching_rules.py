@@ -43,7 +43,7 @@ def make(offer_id=1, **changes) -> Candidate:
         sector_ids=frozenset({5}),
         chamber_ids=frozenset({50}),
         level_ids=frozenset({2, 3}),
-        capacity=4,
+        capacity=None,  # a group activity: its room in pupils is on its slots
         places_taken=0,
         max_group_size=None,
         starts_on=None,
@@ -77,9 +77,19 @@ def test_sanity_of_fixture_distance():
 # --- hard rules ----------------------------------------------------------------------
 
 
+def placement(offer_id=1, places=4, **changes) -> Candidate:
+    """An internship with `places` places (students), none taken unless said."""
+    return make(offer_id, offer_type="internship", capacity=places, **changes)
+
+
 @pytest.mark.parametrize(("taken", "expected"), [(4, "capacity"), (5, "capacity"), (3, None)])
-def test_capacity(taken, expected):
-    assert exclusion(make(places_taken=taken), Query(), None) == expected
+def test_a_placement_without_free_places_is_excluded(taken, expected):
+    assert exclusion(placement(places_taken=taken), Query(), None) == expected
+
+
+def test_a_group_activity_keeps_its_room_on_its_slots_not_in_places():
+    # Whether a slot has room is the search query's to decide (offers/slots.has_open_slot).
+    assert exclusion(make(capacity=None, places_taken=0), Query(), None) is None
 
 
 @pytest.mark.parametrize(
@@ -160,7 +170,7 @@ def test_text_hard_rule(text, expected):
 
 
 def test_first_failing_hard_rule_is_named():
-    candidate = make(places_taken=4, level_ids=frozenset({1}))
+    candidate = placement(places_taken=4, level_ids=frozenset({1}))
     assert exclusion(candidate, Query(level_id=2), None) == "capacity"
 
 
@@ -385,8 +395,8 @@ def test_exact_sector_beats_chamber():
 
 
 def test_excluded_candidates_are_dropped():
-    full = make(1, places_taken=4)
-    kept = make(2)
+    full = placement(1, places_taken=4)
+    kept = placement(2)
     assert [r.candidate.offer_id for r in rank([full, kept], Query())] == [2]
 
 

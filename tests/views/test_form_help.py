@@ -27,10 +27,18 @@ def teacher(make):
 
 @pytest.fixture
 def offer(make):
+    """A company visit with one slot, 14 days ahead."""
     company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
-    return make.offer(company, title="Rondleiding lasrobots", capacity=2, max_group_size=30,
-                      starts_on=date.today() + timedelta(days=10),
-                      ends_on=date.today() + timedelta(days=40))
+    return make.offer(company, title="Rondleiding lasrobots", max_group_size=30)
+
+
+@pytest.fixture
+def placement(make):
+    """An internship from 10 to 40 days ahead."""
+    company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
+    return make.placement(company, places=2, title="BOL-stage lasser",
+                          starts_on=date.today() + timedelta(days=10),
+                          ends_on=date.today() + timedelta(days=40))
 
 
 @pytest.mark.parametrize("url", [LOGIN_URL, "/account/registreren", SEARCH_URL])
@@ -42,9 +50,10 @@ def test_untouched_fields_carry_no_invalid_or_empty_aria(client, url):
 
 
 def test_no_form_of_any_role_writes_none_into_an_attribute(client, make, teacher, offer,
-                                                           new_client):
+                                                           placement, new_client):
     login(client, teacher)
-    pages = [client.get(SEARCH_URL), client.get(f"/aanvragen/aanbod/{offer.id}")]
+    pages = [client.get(SEARCH_URL), client.get(f"/aanvragen/aanbod/{offer.id}"),
+             client.get(f"/aanvragen/aanbod/{placement.id}")]
     company_side = new_client()
     login(company_side, make.owner_of(offer.company))
     pages += [company_side.get("/aanbod/nieuw"), company_side.get(f"/aanbod/{offer.id}")]
@@ -74,38 +83,70 @@ def test_the_error_summary_lists_and_links_every_error(client):
     assert "<title>Fout:" in page
 
 
-def test_the_request_form_shows_the_period_and_limits_the_date(client, teacher, offer):
+def test_the_request_form_shows_the_period_and_limits_the_date(client, teacher, placement):
     login(client, teacher)
 
-    page = text(client.get(f"/aanvragen/aanbod/{offer.id}"))
+    page = text(client.get(f"/aanvragen/aanbod/{placement.id}"))
 
-    first, last = offer.starts_on.isoformat(), offer.ends_on.isoformat()
+    first, last = placement.starts_on.isoformat(), placement.ends_on.isoformat()
     assert re.search(rf'<input[^>]*id="wanted_on"[^>]*min="{first}"', page)
     assert re.search(rf'<input[^>]*id="wanted_on"[^>]*max="{last}"', page)
     assert 'aria-describedby="wanted_on-help"' in page
 
 
-def test_the_request_form_asks_for_the_level(client, teacher, offer):
+def test_the_request_form_tells_the_group_limits_and_who_counts(client, make, teacher):
+    offer = make.offer(min_group_size=10, max_group_size=30, counts_teachers=True)
+    login(client, teacher)
+    client.get("/taal/en")
+
+    page = text(client.get(f"/aanvragen/aanbod/{offer.id}"))
+
+    assert "Groups of at least 10 pupils." in page
+    assert "Groups of at most 30 pupils." in page
+    assert 'aria-describedby="teachers-help"' in page
+    assert "They count toward the room on this date." in page
+    assert 'href="#slot_id-0"' not in page  # nothing is wrong yet
+
+
+def test_a_slot_error_links_to_the_first_choice(client, teacher, offer):
+    login(client, teacher)
+
+    response = submit(client, f"/aanvragen/aanbod/{offer.id}", {
+        "slot_id": None, "group_size": 20, "level_id": offer.levels[0].id})
+
+    assert response.status_code == 422
+    assert field_error(response, "slot_id")
+    assert 'href="#slot_id-0"' in text(response)
+    assert count(Booking) == 0
+
+
+@pytest.mark.parametrize("kind", ["offer", "placement"])
+def test_the_request_form_asks_for_the_level(client, request, teacher, kind):
+    offer = request.getfixturevalue(kind)
     login(client, teacher)
     form = find_form(text(client.get(f"/aanvragen/aanbod/{offer.id}")))
 
     assert form.choices("level_id")[0] == ""  # nothing chosen for the teacher
-    response = submit(client, f"/aanvragen/aanbod/{offer.id}", {
-        "wanted_on": (offer.starts_on + timedelta(days=1)).isoformat(), "group_size": 20})
+    when = ({"slot_id": offer.slots[0].id} if kind == "offer"
+            else {"wanted_on": (offer.starts_on + timedelta(days=1)).isoformat()})
+    response = submit(client, f"/aanvragen/aanbod/{offer.id}", {**when, "group_size": 1})
 
     assert response.status_code == 422
     assert field_error(response, "level_id")
     assert count(Booking) == 0
 
 
-def test_a_waiting_request_is_told_before_the_form(client, make, teacher, offer):
-    waiting = make.booking(offer, teacher, wanted_on=offer.starts_on + timedelta(days=2))
+@pytest.mark.parametrize("kind", ["offer", "placement"])
+def test_a_waiting_request_is_told_before_the_form(client, make, request, teacher, kind):
+    offer = request.getfixturevalue(kind)
+    waiting = make.booking(offer, teacher, **(
+        {} if kind == "offer" else {"wanted_on": offer.starts_on + timedelta(days=2)}))
     login(client, teacher)
 
     page = text(client.get(f"/aanvragen/aanbod/{offer.id}"))
 
     assert f'href="/aanvragen/{waiting.id}"' in page
-    assert 'id="wanted_on"' not in page
+    assert 'id="wanted_on"' not in page and 'name="slot_id"' not in page
 
 
 @pytest.mark.parametrize("km", [1, 30, 137, 400])

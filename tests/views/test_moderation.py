@@ -1,15 +1,21 @@
 """A Technocentrum's moderators decide on the companies and offers of their region."""
+import re
+
 import pytest
 
 from portal import security
 from portal.audit import AuditEvent
+from portal.moderation.services import approve_offer
 from portal.offers.models import Offer
+from portal.offers.services import update_offer
+from portal.organisations.accreditation import set_sbb_number
 from portal.organisations.models import Company
 from tests.views.helpers import (
     LOGIN_URL,
     count,
     csrf_token,
     field_error,
+    find_form,
     form_alert,
     location,
     login,
@@ -242,14 +248,18 @@ def test_every_event_the_services_write_has_a_sentence(app):
 
     # Every event code a service names, however it reaches record_event (directly, through a
     # helper such as bookings' _answer, or built from a status).
-    source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("services.py"))
-    subjects = "user|company|school|technocentrum|membership|offer|booking"
+    source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("*.py")
+                       if "record_event(" in p.read_text())
+    subjects = "user|company|school|technocentrum|membership|offer|booking|slot|holiday"
     written = set(re.findall(rf'"((?:{subjects})\.[a-z_]+)"', source))
     written |= {f"company.{s}" for s in ("approved", "rejected")}
-    written |= {f"offer.{s}" for s in ("published", "rejected")}
+    written |= {f"offer.{s}" for s in ("published", "rejected", "revision_approved",
+                                       "revision_rejected")}
     with app.test_request_context():
         assert written - set(_sentences()) == set()
     assert {"booking.accepted", "booking.declined", "booking.withdrawn"} <= written
+    assert {"membership.invited", "membership.owner_changed"} <= written  # teams.py is read
+    assert {"slot.series_added", "offer.paused", "holiday.imported"} <= written
 
 
 def test_the_audit_log_escapes_names_and_shows_reasons(client, make):
@@ -273,3 +283,208 @@ def test_a_moderator_may_not_read_the_audit_log(client, zeeland):
     login(client, zeeland)
 
     assert client.get("/moderatie/logboek").status_code == 403
+
+
+# --- changes to published offers, and decisions on an old version ---------------------------
+
+
+def open_form(client, url):
+    """The decision form as the moderator's browser holds it after opening `url`."""
+    page = client.get(url)
+    assert page.status_code == 200
+    return find_form(text(page)).defaults()
+
+
+def send(client, url, form, **changes):
+    """Send a form held since earlier, with the moderator's choices."""
+    return client.post(url, data={**form, **{k: [v] for k, v in changes.items()}})
+
+
+def propose(make, offer, **changes):
+    """The company changes its offer through the service, as its edit page does."""
+    return update_offer(actor=make.owner_of(offer.company), offer=offer,
+                        **make.offer_fields(offer_type=offer.offer_type, **changes))
+
+
+@pytest.fixture
+def published_offer(make):
+    return make.offer(make.company(place="Vlissingen"), title="Lassen voor beginners")
+
+
+def test_the_moderator_sees_the_proposed_change_next_to_the_published_text(
+        client, make, zeeland, published_offer):
+    propose(make, published_offer, title="Lassen en solderen voor beginners",
+            max_group_size=12)
+    login(client, zeeland)
+    client.get("/taal/en")
+
+    assert "a change to a published offer" in text(client.get(QUEUE_URL))
+    page = text(client.get(f"/moderatie/aanbod/{published_offer.id}"))
+
+    rows = re.findall(r"<tr role=\"row\"><th scope=\"row\"[^>]*>(.*?)</th>\s*"
+                      r"<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td></tr>", page, re.S)
+    assert [tuple(cell.strip() for cell in row) for row in rows] == [
+        ("Title", "Lassen voor beginners", "Lassen en solderen voor beginners")]
+    assert 'name="decision"' in page
+    assert f'name="seen" type="hidden" value="{published_offer.pending_revision.number}"' in page
+
+
+def test_approving_the_change_publishes_it(client, make, zeeland, published_offer, new_client):
+    propose(make, published_offer, title="Lassen en solderen voor beginners")
+    login(client, zeeland)
+
+    response = submit(client, f"/moderatie/aanbod/{published_offer.id}",
+                      {"decision": "approve"})
+
+    assert response.status_code == 302
+    offer = reload(Offer, published_offer.id)
+    assert (offer.title, offer.status, offer.pending_revision) == (
+        "Lassen en solderen voor beginners", "published", None)
+    assert "Lassen en solderen" in text(new_client().get(f"/aanbod/{offer.id}"))
+
+
+def test_rejecting_the_change_keeps_the_published_text(client, make, zeeland, published_offer,
+                                                       new_client):
+    propose(make, published_offer, title="Gratis lassen voor iedereen")
+    login(client, zeeland)
+
+    response = submit(client, f"/moderatie/aanbod/{published_offer.id}",
+                      {"decision": "reject", "reason": "Geen lesaanbod."})
+
+    assert response.status_code == 302
+    offer = reload(Offer, published_offer.id)
+    assert (offer.title, offer.revisions[-1].status, offer.revisions[-1].reason) == (
+        "Lassen voor beginners", "rejected", "Geen lesaanbod.")
+    assert "Gratis lassen" not in text(new_client().get(f"/aanbod/{offer.id}"))
+
+
+def test_a_change_changed_again_after_the_moderator_opened_it_is_not_approved(
+        client, make, zeeland, published_offer, new_client):
+    propose(make, published_offer, title="Eerste voorstel")
+    login(client, zeeland)
+    client.get("/taal/en")
+    url = f"/moderatie/aanbod/{published_offer.id}"
+    held = open_form(client, url)
+    propose(make, published_offer, title="Tweede voorstel")  # after the moderator's GET
+
+    response = send(client, url, held, decision="approve")
+
+    assert response.status_code == 422
+    assert "changed this offer after you opened it" in text(response)
+    offer = reload(Offer, published_offer.id)
+    assert offer.title == "Lassen voor beginners"
+    assert [r.status for r in offer.revisions] == ["superseded", "pending"]
+    assert "Eerste voorstel" not in text(new_client().get(f"/aanbod/{offer.id}"))
+
+
+def test_a_pending_offer_changed_after_the_moderator_opened_it_is_not_published(
+        client, make, zeeland, new_client):
+    offer = make.offer(make.company(place="Vlissingen"), status="pending",
+                       title="Lassen voor beginners")
+    login(client, zeeland)
+    client.get("/taal/en")
+    url = f"/moderatie/aanbod/{offer.id}"
+    held = open_form(client, url)
+    assert held["seen"] == [str(offer.revision)]
+    propose(make, offer, title="Lassen, nu zonder veiligheidsbril")  # after the GET
+
+    response = send(client, url, held, decision="approve")
+
+    assert response.status_code == 422
+    assert "The company changed this offer after you opened it." in text(response)
+    assert "Lassen, nu zonder veiligheidsbril" in text(response)  # the new version is shown
+    changed = reload(Offer, offer.id)
+    assert (changed.status, changed.published_at) == ("pending", None)
+    assert new_client().get(f"/aanbod/{offer.id}").status_code == 404
+    assert count(AuditEvent, AuditEvent.action == "offer.published",
+                 AuditEvent.subject_id == offer.id) == 0
+
+
+def test_after_a_refusal_the_page_shown_decides_on_the_version_it_shows(client, make,
+                                                                        zeeland):
+    offer = make.offer(make.company(place="Vlissingen"), status="pending")
+    login(client, zeeland)
+    url = f"/moderatie/aanbod/{offer.id}"
+    held = open_form(client, url)
+    propose(make, offer, title="Nieuwe titel")
+    refusal = send(client, url, held, decision="approve")
+    assert refusal.status_code == 422
+
+    again = find_form(text(refusal)).defaults()  # the form on the page now shown
+    response = send(client, url, again, decision="approve")
+
+    assert response.status_code == 302
+    assert reload(Offer, offer.id).status == "published"
+
+
+def test_a_form_opened_on_a_pending_offer_never_approves_a_later_proposal(client, make,
+                                                                          zeeland):
+    offer = make.offer(make.company(place="Vlissingen"), status="pending",
+                       title="Lassen voor beginners")
+    login(client, zeeland)
+    url = f"/moderatie/aanbod/{offer.id}"
+    held = open_form(client, url)  # the moderator reads the pending offer
+    assert held["seen"] == [str(offer.revision)]
+    approve_offer(actor=make.admin(), offer=offer)  # a colleague publishes it
+    propose(make, offer, title="Iets heel anders")  # the company proposes a change, unseen
+
+    send(client, url, held, decision="approve")
+
+    changed = reload(Offer, offer.id)
+    assert changed.title == "Lassen voor beginners"
+    assert changed.pending_revision is not None
+
+
+# --- accreditation of training companies ----------------------------------------------------
+
+
+@pytest.fixture
+def stated(make):
+    company = make.company(place="Vlissingen", name="Leerbedrijf Vlissingen")
+    set_sbb_number(actor=make.owner_of(company), company=company, number="100200300")
+    return company
+
+
+def test_the_moderator_confirms_an_sbb_number(client, zeeland, stated):
+    login(client, zeeland)
+    assert "Leerbedrijf Vlissingen" in text(client.get(QUEUE_URL))
+    url = f"/moderatie/bedrijven/{stated.id}"
+
+    response = submit(client, url, action=f"{url}/leerbedrijf")
+
+    assert response.status_code == 302
+    assert location(response) == url
+    company = reload(Company, stated.id)
+    assert (company.sbb_number, company.sbb_verified_at is not None) == ("100200300", True)
+    assert f'action="{url}/leerbedrijf"' not in text(client.get(url))
+    assert "Leerbedrijf Vlissingen" not in text(client.get(QUEUE_URL))
+    assert count(AuditEvent, AuditEvent.action == "company.sbb_verified",
+                 AuditEvent.subject_id == stated.id) == 1
+
+
+def test_a_number_changed_after_the_moderator_looked_is_not_confirmed(client, make, zeeland,
+                                                                      stated):
+    login(client, zeeland)
+    client.get("/taal/en")
+    url = f"/moderatie/bedrijven/{stated.id}"
+    page = text(client.get(url))
+    held = find_form(page, f"{url}/leerbedrijf").defaults()
+    assert held["seen"] == ["100200300"]
+    set_sbb_number(actor=make.owner_of(stated), company=stated, number="999888777")
+
+    response = client.post(f"{url}/leerbedrijf", data=held, follow_redirects=True)
+
+    assert "This number has changed or was verified already" in text(response)
+    company = reload(Company, stated.id)
+    assert (company.sbb_number, company.sbb_verified_at) == ("999888777", None)
+
+
+def test_another_regions_moderator_cannot_confirm(client, flevoland, stated):
+    login(client, flevoland)
+    token = csrf_token(text(client.get(QUEUE_URL)))
+
+    response = client.post(f"/moderatie/bedrijven/{stated.id}/leerbedrijf",
+                           data={"csrf_token": token, "seen": "100200300"})
+
+    assert response.status_code == 404
+    assert reload(Company, stated.id).sbb_verified_at is None

@@ -3,17 +3,21 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
+from sqlalchemy import update
 
 from portal import security
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking
-from portal.offers.models import Offer
+from portal.extensions import db
+from portal.offers.models import Offer, Slot
 from portal.taxonomy.services import level_by_code
 from tests.views.helpers import (
     count,
     csrf_token,
     field_error,
     find,
+    find_form,
     form_alert,
     forms,
     location,
@@ -47,15 +51,56 @@ def teacher(make):
 
 @pytest.fixture
 def offer(make):
+    """A company visit with one slot, 14 days ahead, for 60 pupils; groups of at most 30."""
     company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
-    return make.offer(company, title="Rondleiding lasrobots", capacity=2, max_group_size=30)
+    return make.offer(company, title="Rondleiding lasrobots", slot_capacity=60,
+                      max_group_size=30)
+
+
+@pytest.fixture
+def placement(make):
+    """An internship with 3 places from 10 to 40 days ahead."""
+    company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
+    return make.placement(company, places=3, title="BOL-stage lasser",
+                          starts_on=date.today() + timedelta(days=10),
+                          ends_on=date.today() + timedelta(days=40))
 
 
 def request_offer(client, offer, strict=True, **overrides):
-    data = {"wanted_on": WANTED, "group_size": 24, "level_id": offer.levels[0].id,
-            "message": "Graag in de ochtend."}
+    """Send the offer's request form: its first slot for 24 pupils, or one place from 14 days
+    ahead for a placement."""
+    data = {"group_size": 24, "level_id": offer.levels[0].id, "message": "Graag in de ochtend."}
+    if offer.has_slots:
+        data["slot_id"] = offer.slots[0].id
+    else:
+        data.update(wanted_on=WANTED, group_size=1)
     data.update(overrides)
     return submit(client, f"/aanvragen/aanbod/{offer.id}", data, strict=strict)
+
+
+def english(client):
+    """Switch this browser to the English interface (the texts below are its own)."""
+    client.get("/taal/en")
+
+
+def when(slot):
+    """A slot as the English interface names it: "Mon 14 Dec 2026, 9:00–11:30"."""
+    return "{}, {}\u2013{}".format(format_date(slot.day, "EEE d MMM yyyy", locale="en"),
+                                   slot.starts_at.strftime("%-H:%M"),
+                                   slot.ends_at.strftime("%-H:%M"))
+
+
+def accepted(make, offer, slot, pupils):
+    """An accepted request of another school taking `pupils` on `slot`."""
+    booking = make.booking(offer, slot_id=slot.id, group_size=pupils)
+    bookings.accept_booking(actor=make.owner_of(offer.company), booking=booking)
+    return booking
+
+
+def slot_labels(response):
+    """{slot id: its label} of the radio list on the request page."""
+    return dict(re.findall(r'<input[^>]*name="slot_id"[^>]*value="(\d+)"[^>]*>\s*'
+                           r'<label[^>]*>([^<]*)</label>', text(response)))
 
 
 @pytest.fixture
@@ -129,22 +174,98 @@ def test_the_search_runs_as_many_statements_for_15_offers_as_for_3(client, make,
     assert len(many) == len(few), "\n".join(many)
 
 
-def test_a_teacher_requests_an_offer(client, teacher, offer):
+def test_a_teacher_requests_a_slot_for_a_group(client, teacher, offer):
+    slot = offer.slots[0]
     login(client, teacher)
     assert 'name="level_id"' in text(client.get(f"/aanvragen/aanbod/{offer.id}"))
 
-    response = request_offer(client, offer)
+    response = request_offer(client, offer, teachers=2)
 
     assert response.status_code == 302
     booking = find(Booking, Booking.offer_id == offer.id)
     assert location(response) == f"/aanvragen/{booking.id}"
-    assert (booking.status, booking.group_size, booking.wanted_on.isoformat()) == (
-        "requested", 24, WANTED)
+    assert (booking.status, booking.slot_id, booking.wanted_on) == ("requested", slot.id,
+                                                                    slot.day)
+    assert (booking.group_size, booking.teachers) == (24, 2)
     assert (booking.requested_by_id, booking.message) == (teacher.id, "Graag in de ochtend.")
+    assert reload(Slot, slot.id).taken == 0  # no room is taken until the company accepts
     mine = client.get("/aanvragen")
     assert mine.status_code == 200
     assert "Rondleiding lasrobots" in text(mine)
     assert f'href="/aanvragen/{booking.id}"' in text(mine)
+
+
+def test_the_request_page_lists_the_upcoming_slots_with_room(client, make, teacher, offer):
+    first = offer.slots[0]  # 14 days ahead, 60 pupils
+    full = make.slot(offer, capacity=24, days=21)
+    accepted(make, offer, full, 24)
+    some_left = make.slot(offer, capacity=30, days=28)
+    accepted(make, offer, some_left, 20)
+    passed = make.slot(offer, capacity=60, days=7)
+    db.session.execute(update(Slot).where(Slot.id == passed.id)
+                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+    db.session.commit()
+    login(client, teacher)
+    english(client)
+
+    page = client.get(f"/aanvragen/aanbod/{offer.id}")
+
+    assert page.status_code == 200
+    assert slot_labels(page) == {str(first.id): f"{when(first)} \u00b7 60 places left",
+                                 str(some_left.id): f"{when(some_left)} \u00b7 10 places left"}
+    assert find_form(text(page)).choices("slot_id") == [str(first.id), str(some_left.id)]
+    assert {"group_size", "teachers"} <= find_form(text(page)).names
+    assert "wanted_on" not in find_form(text(page)).names
+
+
+def test_a_group_too_big_for_the_chosen_slot_answers_422_on_group_size(client, make, teacher,
+                                                                       offer):
+    slot = make.slot(offer, capacity=30, days=28)
+    accepted(make, offer, slot, 20)
+    before = count(Booking, Booking.offer_id == offer.id)
+    login(client, teacher)
+    english(client)
+
+    response = request_offer(client, offer, slot_id=slot.id, group_size=12)
+
+    assert response.status_code == 422
+    assert field_error(response, "group_size")
+    assert "Only 10 places are left on this date." in text(response)
+    assert count(Booking, Booking.offer_id == offer.id) == before
+    assert reload(Slot, slot.id).taken == 20
+    assert request_offer(client, offer, slot_id=slot.id, group_size=10).status_code == 302
+
+
+def test_accompanying_teachers_count_where_the_offer_says_so(client, make, teacher):
+    offer = make.offer(slot_capacity=30, counts_teachers=True)
+    login(client, teacher)
+    english(client)
+    assert "They count toward the room on this date." in text(
+        client.get(f"/aanvragen/aanbod/{offer.id}"))
+
+    response = request_offer(client, offer, group_size=28, teachers=3)
+
+    assert response.status_code == 422
+    assert field_error(response, "group_size")
+    assert count(Booking, Booking.offer_id == offer.id) == 0
+    assert request_offer(client, offer, group_size=27, teachers=3).status_code == 302
+
+
+def test_a_full_slot_is_not_offered(client, make, teacher, offer):
+    full = make.slot(offer, capacity=24, days=21)
+    accepted(make, offer, full, 24)
+    before = count(Booking, Booking.offer_id == offer.id)
+    login(client, teacher)
+
+    page = client.get(f"/aanvragen/aanbod/{offer.id}")
+    assert find_form(text(page)).choices("slot_id") == [str(offer.slots[0].id)]
+
+    response = request_offer(client, offer, strict=False, slot_id=full.id)  # an old page's
+
+    assert response.status_code == 422
+    assert field_error(response, "slot_id")
+    assert count(Booking, Booking.offer_id == offer.id) == before
+    assert reload(Slot, full.id).taken == 24
 
 
 def test_a_group_above_the_maximum_answers_422_on_group_size(client, teacher, offer):
@@ -157,13 +278,41 @@ def test_a_group_above_the_maximum_answers_422_on_group_size(client, teacher, of
     assert count(Booking, Booking.offer_id == offer.id) == 0
 
 
-def test_a_date_outside_the_period_answers_422_on_wanted_on(client, teacher, offer):
+def test_a_teacher_requests_places_from_a_date(client, teacher, placement):
+    login(client, teacher)
+    english(client)
+    page = client.get(f"/aanvragen/aanbod/{placement.id}")
+    assert "Number of students (places)" in text(page)
+    assert "slot_id" not in find_form(text(page)).names
+    assert "teachers" not in find_form(text(page)).names
+
+    response = request_offer(client, placement, group_size=2)
+
+    assert response.status_code == 302
+    booking = find(Booking, Booking.offer_id == placement.id)
+    assert (booking.slot_id, booking.group_size, booking.wanted_on.isoformat()) == (
+        None, 2, WANTED)
+
+
+def test_more_students_than_free_places_answers_422_on_group_size(client, teacher, placement):
     login(client, teacher)
 
-    response = request_offer(client, offer, wanted_on="2001-01-01")
+    response = request_offer(client, placement, group_size=4)
 
     assert response.status_code == 422
-    assert field_error(response, "wanted_on")
+    assert field_error(response, "group_size")
+    assert count(Booking, Booking.offer_id == placement.id) == 0
+
+
+def test_a_date_outside_the_period_answers_422_on_wanted_on(client, teacher, placement):
+    login(client, teacher)
+
+    for wanted_on in ("2001-01-01", (date.today() + timedelta(days=41)).isoformat()):
+        response = request_offer(client, placement, wanted_on=wanted_on)
+
+        assert response.status_code == 422
+        assert field_error(response, "wanted_on")
+    assert count(Booking, Booking.offer_id == placement.id) == 0
 
 
 def test_a_level_the_offer_does_not_serve_is_refused(client, teacher, offer):
@@ -176,8 +325,25 @@ def test_a_level_the_offer_does_not_serve_is_refused(client, teacher, offer):
     assert count(Booking, Booking.offer_id == offer.id) == 0
 
 
-def test_a_full_offer_says_so_and_refuses_a_request(client, make, teacher):
-    offer = make.offer(capacity=1)
+def test_an_offer_with_every_slot_full_says_so_and_refuses_a_request(client, make, teacher):
+    offer = make.offer(slot_capacity=24)
+    accepted(make, offer, offer.slots[0], 24)
+    login(client, teacher)
+    url = f"/aanvragen/aanbod/{offer.id}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="slot_id"' not in text(page)
+
+    response = client.post(url, data={"csrf_token": csrf_token(text(page)),
+                                      "slot_id": offer.slots[0].id, "group_size": 20,
+                                      "level_id": offer.levels[0].id})
+
+    assert response.status_code == 422
+    assert count(Booking, Booking.offer_id == offer.id) == 1
+
+
+def test_a_full_placement_says_so_and_refuses_a_request(client, make, teacher):
+    offer = make.placement(places=1)
     bookings.accept_booking(actor=make.owner_of(offer.company), booking=make.booking(offer))
     login(client, teacher)
     url = f"/aanvragen/aanbod/{offer.id}"
@@ -186,11 +352,32 @@ def test_a_full_offer_says_so_and_refuses_a_request(client, make, teacher):
     assert 'name="wanted_on"' not in text(page)
 
     response = client.post(url, data={"csrf_token": csrf_token(text(page)), "wanted_on": WANTED,
-                                      "group_size": 20, "level_id": offer.levels[0].id})
+                                      "group_size": 1, "level_id": offer.levels[0].id})
 
     assert response.status_code == 422
     assert form_alert(response)
     assert count(Booking, Booking.offer_id == offer.id) == 1
+
+
+def test_a_paused_offer_says_so_and_takes_no_request(client, make, teacher, offer):
+    from portal.offers.lifecycle import pause_offer
+
+    pause_offer(actor=make.owner_of(offer.company), offer=offer)
+    login(client, teacher)
+    english(client)
+    url = f"/aanvragen/aanbod/{offer.id}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "The company has paused this offer" in text(page)
+    assert 'name="slot_id"' not in text(page)
+
+    response = client.post(url, data={"csrf_token": csrf_token(text(page)),
+                                      "slot_id": offer.slots[0].id, "group_size": 20,
+                                      "level_id": offer.levels[0].id})
+
+    assert response.status_code == 422
+    assert "The company has paused this offer" in text(response)
+    assert count(Booking, Booking.offer_id == offer.id) == 0
 
 
 def test_a_company_member_cannot_open_the_request_form(client, make, offer):
@@ -231,7 +418,7 @@ def test_the_company_accepts_and_the_teacher_sees_it(client, make, offer, bookin
     assert response.status_code == 302
     assert location(response) == url
     assert reload(Booking, booking.id).status == "accepted"
-    assert reload(Offer, offer.id).places_taken == 1
+    assert reload(Slot, booking.slot_id).taken == 24
     school_side = new_client()
     login(school_side, teacher)
     page = school_side.get(url)
@@ -268,7 +455,7 @@ def test_the_teacher_withdraws_an_open_request(client, booking, teacher, offer):
 
     assert response.status_code == 302
     assert reload(Booking, booking.id).status == "withdrawn"
-    assert reload(Offer, offer.id).places_taken == 0
+    assert reload(Slot, booking.slot_id).taken == 0
     assert 'value="withdraw"' not in text(client.get(url))
 
 
@@ -288,7 +475,7 @@ def test_an_accepted_request_is_cancelled_with_a_reason_by_either_side(client, m
     response = submit(client, url, {"message": "De machine is stuk."}, button="cancel")
     assert response.status_code == 302
     assert reload(Booking, booking.id).status == "cancelled"
-    assert reload(Offer, offer.id).places_taken == 0
+    assert reload(Slot, booking.slot_id).taken == 0  # the group's room is given back
 
 
 def test_an_answer_refused_because_the_other_side_acted_first_says_so(client, make, booking,
@@ -329,7 +516,7 @@ def test_another_company_gets_404_and_changes_nothing(client, make, booking):
                                           "message": "x"})
         assert response.status_code == 404
     assert reload(Booking, booking.id).status == "requested"
-    assert reload(Offer, booking.offer_id).places_taken == 0
+    assert reload(Slot, booking.slot_id).taken == 0
 
 
 def test_another_school_gets_404(client, make, booking):
@@ -350,10 +537,10 @@ def test_a_teacher_cannot_accept_their_own_request(client, booking, teacher):
     assert reload(Booking, booking.id).status == "requested"
 
 
-def test_the_last_place_cannot_be_given_twice(client, make, teacher):
-    offer = make.offer(capacity=1)
-    first = make.booking(offer, teacher)
-    second = make.booking(offer, make.owner_of(make.school()))
+def test_the_last_room_on_a_slot_cannot_be_given_twice(client, make, teacher):
+    offer = make.offer(slot_capacity=24)
+    first = make.booking(offer, teacher, group_size=24)
+    second = make.booking(offer, make.owner_of(make.school()), group_size=24)
     login(client, make.owner_of(offer.company))
     submit(client, f"/aanvragen/{first.id}", button="accept")
     url = f"/aanvragen/{second.id}"
@@ -363,6 +550,170 @@ def test_the_last_place_cannot_be_given_twice(client, make, teacher):
     assert response.status_code == 422
     assert form_alert(response)
     assert status_style(response) == "warning"  # the page does not claim it was accepted
-    assert reload(Offer, offer.id).places_taken == 1
+    assert reload(Slot, offer.slots[0].id).taken == 24
     assert reload(Booking, second.id).status == "requested"
     assert reload(Booking, first.id).status == "accepted"
+
+
+def test_the_last_place_of_a_placement_cannot_be_given_twice(client, make, teacher):
+    offer = make.placement(places=1)
+    first = make.booking(offer, teacher)
+    second = make.booking(offer, make.owner_of(make.school()))
+    login(client, make.owner_of(offer.company))
+    submit(client, f"/aanvragen/{first.id}", button="accept")
+
+    response = submit(client, f"/aanvragen/{second.id}", button="accept")
+
+    assert response.status_code == 422
+    assert form_alert(response)
+    assert reload(Offer, offer.id).places_taken == 1
+    assert reload(Booking, second.id).status == "requested"
+
+
+# --- search results show the room ----------------------------------------------------------
+
+
+def test_search_results_show_the_next_slots_with_room(client, make, teacher, offer):
+    first = offer.slots[0]
+    accepted(make, offer, first, 24)
+    full = make.slot(offer, capacity=24, days=21)
+    accepted(make, offer, full, 24)
+    later = make.slot(offer, capacity=30, days=28)
+    login(client, teacher)
+    english(client)
+
+    [found] = results(client.get(SEARCH_URL))
+
+    assert f"36 places left on {when(first)}" in found
+    assert f"30 places left on {when(later)}" in found
+    assert when(full) not in found  # a full slot is not offered
+
+
+def test_search_results_show_the_free_places_of_a_placement(client, make, teacher, placement):
+    bookings.accept_booking(actor=make.owner_of(placement.company),
+                            booking=make.booking(placement, group_size=2))
+    login(client, teacher)
+    english(client)
+
+    [found] = results(client.get(SEARCH_URL))
+
+    assert "BOL-stage lasser" in found
+    assert "1 of 3 places free" in found
+
+
+def test_search_leaves_out_offers_without_room(client, make, teacher, offer):
+    full = make.offer(title="Rondleiding vol", slot_capacity=24)
+    accepted(make, full, full.slots[0], 24)
+    passed = make.offer(title="Rondleiding voorbij")
+    db.session.execute(update(Slot).where(Slot.offer_id == passed.id)
+                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+    db.session.commit()
+    make.placement(title="Stage afgelopen", starts_on=date.today() - timedelta(days=90),
+                   ends_on=date.today() - timedelta(days=1))
+    taken = make.placement(title="Stage bezet", places=1)
+    bookings.accept_booking(actor=make.owner_of(taken.company), booking=make.booking(taken))
+    login(client, teacher)
+
+    for page in (client.get(SEARCH_URL), client.get(SEARCH_URL, query_string={"max_km": ""})):
+        found = results(page)
+        assert len(found) == 1
+        assert "Rondleiding lasrobots" in found[0]
+
+
+# --- withdrawing an offer ------------------------------------------------------------------
+
+
+@pytest.fixture
+def requests_on_offer(make, offer):
+    """An open request (24 pupils), an accepted one (24 pupils) and a declined one."""
+    open_one = make.booking(offer)
+    taken = accepted(make, offer, offer.slots[0], 24)
+    declined = make.booking(offer)
+    bookings.decline_booking(actor=make.owner_of(offer.company), booking=declined,
+                             message="Vol.")
+    return open_one, taken, declined
+
+
+def withdraw_url(offer):
+    return f"/aanbod/{offer.id}/intrekken"
+
+
+def test_the_withdraw_page_says_how_many_schools_are_affected(client, make, offer,
+                                                              requests_on_offer):
+    login(client, make.owner_of(offer.company))
+    english(client)
+
+    page = client.get(withdraw_url(offer))
+
+    assert page.status_code == 200
+    assert "2 requests on this offer are open or accepted" in text(page)
+    assert "reason" in find_form(text(page)).names
+
+
+def test_withdrawing_without_a_reason_answers_422_and_changes_nothing(client, make, offer,
+                                                                      requests_on_offer):
+    login(client, make.owner_of(offer.company))
+    english(client)
+
+    response = submit(client, withdraw_url(offer), {"reason": "  "})
+
+    assert response.status_code == 422
+    assert field_error(response, "reason")
+    assert re.search(r'id="reason-error"[^>]*>Give a reason; the schools with requests will '
+                     r'read it\.<', text(response))
+    assert reload(Offer, offer.id).status == "published"
+    assert [reload(Booking, b.id).status for b in requests_on_offer] == [
+        "requested", "accepted", "declined"]
+    assert reload(Slot, offer.slots[0].id).taken == 24
+
+
+def test_withdrawing_with_a_reason_answers_the_schools(client, make, offer, requests_on_offer,
+                                                       new_client):
+    open_one, taken, declined = requests_on_offer
+    login(client, make.owner_of(offer.company))
+
+    response = submit(client, withdraw_url(offer), {"reason": "De hal wordt verbouwd."})
+
+    assert response.status_code == 302
+    assert location(response) == f"/aanbod/{offer.id}"
+    withdrawn = reload(Offer, offer.id)
+    assert (withdrawn.status, withdrawn.status_reason) == ("withdrawn", "De hal wordt verbouwd.")
+    assert [reload(Booking, b.id).status for b in requests_on_offer] == [
+        "declined", "cancelled", "declined"]
+    assert reload(Booking, declined.id).response == "Vol."
+    assert reload(Slot, offer.slots[0].id).taken == 0
+    school_side = new_client()
+    login(school_side, make.owner_of(taken.school))
+    assert "De hal wordt verbouwd." in text(school_side.get(f"/aanvragen/{taken.id}"))
+
+
+def test_another_company_cannot_withdraw_the_offer(client, make, offer, requests_on_offer):
+    login(client, make.owner_of(make.company()))
+    token = csrf_token(text(client.get("/bedrijf")))
+
+    assert client.get(withdraw_url(offer)).status_code == 404
+    response = client.post(withdraw_url(offer), data={"csrf_token": token, "reason": "Weg."})
+
+    assert response.status_code == 404
+    assert reload(Offer, offer.id).status == "published"
+    assert [reload(Booking, b.id).status for b in requests_on_offer] == [
+        "requested", "accepted", "declined"]
+
+
+def test_a_teacher_cannot_withdraw_an_offer(client, make, teacher, offer):
+    login(client, teacher)
+
+    assert client.get(withdraw_url(offer)).status_code == 403
+    assert reload(Offer, offer.id).status == "published"
+
+
+def test_a_withdrawn_offer_offers_no_request_form(client, make, teacher, offer):
+    from portal.bookings.offer_life import withdraw_offer
+
+    withdraw_offer(actor=make.owner_of(offer.company), offer=offer, reason="Sluiting.")
+    login(client, teacher)
+
+    page = client.get(f"/aanvragen/aanbod/{offer.id}")
+
+    assert page.status_code in (200, 404)
+    assert 'name="slot_id"' not in text(page)
