@@ -39,6 +39,10 @@ def register_error_pages(app):
     def not_found(error):
         return page(404, _("Page not found"), _("This page does not exist (any more)."))
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("Too large"), _("What you sent is larger than the portal accepts."))
+
     @app.errorhandler(429)
     def too_many(error):
         return page(429, _("Too many attempts"), _("Please wait a minute and try again."))

@@ -16,6 +16,7 @@ from portal.geo.models import Place
 from portal.matching.rules import DEFAULT_WEIGHTS, Area, Candidate, Query, rank
 from portal.offers.models import PUBLISHED, Offer
 from portal.offers.slots import has_open_slot
+from portal.organisations.models import APPROVED, Company
 from portal.taxonomy.codes import AT_SCHOOL, ONLINE
 from portal.taxonomy.models import EducationLevel, Sector
 
@@ -75,7 +76,7 @@ def _candidate_query(filters, chamber_ids, origin):
         and_(Offer.places_taken < Offer.capacity,
              or_(Offer.ends_on.is_(None), Offer.ends_on >= today)))
     query = (select(Offer).join(Offer.company).join(Offer.place)
-             .where(Offer.status == PUBLISHED, has_room)
+             .where(Offer.status == PUBLISHED, has_room, Company.status == APPROVED)
              .options(contains_eager(Offer.company), contains_eager(Offer.place),
                       selectinload(Offer.sectors), selectinload(Offer.levels)))
     if filters.offer_type:

@@ -137,3 +137,11 @@ def test_the_place_lookup_of_nothing_is_an_empty_list(client):
 
     assert response.status_code == 200
     assert response.get_json() == []
+
+
+def test_a_request_too_large_gets_a_page_that_says_so(client, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/account/inloggen", data=b"x" * (limit + 1),
+                           headers={"Content-Type": "application/octet-stream"})
+    assert response.status_code == 413
+    assert "<html" in response.get_data(as_text=True)
