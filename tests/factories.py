@@ -12,6 +12,7 @@ from portal.geo.models import Province
 from portal.moderation import services as moderation
 from portal.offers import services as offers
 from portal.offers import slots
+from portal.organisations import profiles
 from portal.organisations import services as organisations
 from portal.taxonomy.services import level_by_code, sector_by_code
 
@@ -65,7 +66,7 @@ def rejected_company(reason="Dit KvK-nummer hoort bij een ander bedrijf.", **fie
 def location(company_=None, name=None, place="Terneuzen", address=None):
     """Another location of a company (every company starts with its main one)."""
     company_ = company_ or company()
-    return organisations.add_location(actor=owner_of(company_), company=company_,
+    return profiles.add_location(actor=owner_of(company_), company=company_,
                                       name=name or f"Vestiging {_next()}", place_name=place,
                                       address=address)
 

@@ -31,7 +31,8 @@ from portal.offers.models import (
 from portal.organisations.accreditation import is_accredited
 from portal.organisations.models import REJECTED as COMPANY_REJECTED
 from portal.organisations.models import Membership
-from portal.organisations.services import can_moderate, is_member, locations_of
+from portal.organisations.profiles import locations_of
+from portal.organisations.services import can_moderate, is_member
 from portal.taxonomy.codes import APPRENTICESHIP, AT_COMPANY, AT_SCHOOL, OFFER_TYPE_CODES
 from portal.taxonomy.services import levels_by_ids, qualification, sectors_by_ids
 

@@ -18,11 +18,11 @@ from portal.offers.forms import (
 )
 from portal.offers.rules import fields_of
 from portal.organisations.accreditation import is_accredited, set_sbb_number
+from portal.organisations.profiles import locations_of
 from portal.organisations.services import (
     company_of,
     get_company_for,
     is_member,
-    locations_of,
     school_of,
 )
 from portal.taxonomy.codes import APPRENTICESHIP, OFFER_TYPE_CODES

@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal import security
 from portal.errors import ValidationFailed
-from portal.organisations import logos, services, teams
+from portal.organisations import logos, profiles, services, teams
 from portal.organisations.forms import (
     CompanyForm,
     LocationForm,
@@ -141,7 +141,7 @@ def company_profile():
     if form.validate_on_submit():
         was_approved = company.is_approved
         try:
-            services.update_company(
+            profiles.update_company(
                 actor=current_user, company=company, name=form.name.data,
                 number=form.number.data, place_name=form.place.data,
                 sector_ids=form.sectors.data, description=form.description.data,
@@ -167,7 +167,7 @@ def resubmit_company():
     action = FlaskForm()
     if action.validate_on_submit():
         try:
-            services.resubmit_company(actor=current_user, company=company)
+            profiles.resubmit_company(actor=current_user, company=company)
         except ValidationFailed as error:
             # A number taken in the meantime shows beside the number field, to be corrected.
             form = _company_profile_form(company, submitted=False)
@@ -187,7 +187,7 @@ def upload_logo():
     form = LogoForm()
     if form.validate_on_submit():
         try:
-            services.set_company_logo(actor=current_user, company=company,
+            profiles.set_company_logo(actor=current_user, company=company,
                                       upload=form.logo.data.stream)
         except ValidationFailed as error:
             apply_errors(form, error)
@@ -224,7 +224,7 @@ def remove_logo():
     action = FlaskForm()
     if action.validate_on_submit():
         try:
-            services.remove_company_logo(actor=current_user, company=company)
+            profiles.remove_company_logo(actor=current_user, company=company)
         except ValidationFailed as error:
             apply_errors(action, error)
             return _company_profile_page(company, sent=action)
@@ -235,7 +235,7 @@ def remove_logo():
 @bp.get("/bedrijven/<int:company_id>/logo")
 def company_logo(company_id):
     """A company's logo, for whoever may see the company; it lives outside static/."""
-    name = services.get_company_logo(current_user, company_id)
+    name = profiles.get_company_logo(current_user, company_id)
     response = send_from_directory(logos.folder(), name, mimetype=logos.media_type(name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -254,7 +254,7 @@ def school_profile():
     form.sectors.choices = sector_choices()
     if form.validate_on_submit():
         try:
-            services.update_school(actor=current_user, school=school, name=form.name.data,
+            profiles.update_school(actor=current_user, school=school, name=form.name.data,
                                    place_name=form.place.data, stage=form.stage.data,
                                    sector_ids=form.sectors.data)
         except ValidationFailed as error:
@@ -272,7 +272,7 @@ def _locations_page(company, add_form, sent=None):
     sent = sent or add_form
     status = 422 if request.method == "POST" and (sent.errors or sent.form_errors) else 200
     return render_template("organisations/locations.html", company=company,
-                           locations=services.locations_of(company), add_form=add_form,
+                           locations=profiles.locations_of(company), add_form=add_form,
                            form=sent), status
 
 
@@ -285,7 +285,7 @@ def locations():
     form = LocationForm()
     if form.validate_on_submit():
         try:
-            services.add_location(actor=current_user, company=company, name=form.name.data,
+            profiles.add_location(actor=current_user, company=company, name=form.name.data,
                                   place_name=form.place.data, address=form.address.data)
         except ValidationFailed as error:
             apply_errors(form, error)
@@ -298,12 +298,12 @@ def locations():
 @bp.route("/bedrijf/locaties/<int:location_id>", methods=["GET", "POST"])
 @role_required(security.COMPANY_MEMBER)
 def edit_location(location_id):
-    location = services.get_own_location(current_user, location_id)
+    location = profiles.get_own_location(current_user, location_id)
     form = LocationForm(data={"name": location.name, "place": location.place.label,
                               "address": location.address or ""})
     if form.validate_on_submit():
         try:
-            services.update_location(actor=current_user, location=location,
+            profiles.update_location(actor=current_user, location=location,
                                      name=form.name.data, place_name=form.place.data,
                                      address=form.address.data)
         except ValidationFailed as error:
@@ -317,12 +317,12 @@ def edit_location(location_id):
 @bp.post("/bedrijf/locaties/<int:location_id>/verwijderen")
 @role_required(security.COMPANY_MEMBER)
 def remove_location(location_id):
-    location = services.get_own_location(current_user, location_id)
+    location = profiles.get_own_location(current_user, location_id)
     company = location.company
     action = FlaskForm()
     if action.validate_on_submit():
         try:
-            services.remove_location(actor=current_user, location=location)
+            profiles.remove_location(actor=current_user, location=location)
         except ValidationFailed as error:
             apply_errors(action, error)
             return _locations_page(company, LocationForm(formdata=None), sent=action)

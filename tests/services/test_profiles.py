@@ -15,7 +15,7 @@ from portal.audit import AuditEvent
 from portal.errors import NotAllowed, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.moderation import services as moderation
-from portal.organisations import logos
+from portal.organisations import logos, profiles
 from portal.organisations import services as organisations
 from portal.organisations.models import Company, Location
 from portal.taxonomy.services import sector_by_code
@@ -64,7 +64,7 @@ def profile(company, **overrides):
 
 
 def update(company, actor=None, **overrides):
-    return organisations.update_company(actor=actor or owner(company), company=company,
+    return profiles.update_company(actor=actor or owner(company), company=company,
                                         **profile(company, **overrides))
 
 
@@ -213,7 +213,7 @@ def test_a_rejected_company_corrects_its_data_and_sends_it_again(make):
     update(company, name="Echte naam B.V.", number="87654321")
     assert company.status == "rejected"  # saving alone does not send it
 
-    organisations.resubmit_company(actor=owner(company), company=company)
+    profiles.resubmit_company(actor=owner(company), company=company)
 
     db.session.expire_all()
     assert (company.status, company.decision_reason, company.decided_at) == (
@@ -226,14 +226,14 @@ def test_a_rejected_company_whose_number_was_taken_since_cannot_be_sent_again(ma
     company = make.rejected_company()
     make.company(number=company.kvk_number)  # the real company registers its number
 
-    errors = refused(organisations.resubmit_company, company, actor=owner(company),
+    errors = refused(profiles.resubmit_company, company, actor=owner(company),
                      company=company)
 
     assert errors == {"number": said(
         "Another company has registered this number since. Check the number and correct it "
         "before you submit your company again.")}
     update(company, number="87654321")
-    organisations.resubmit_company(actor=owner(company), company=company)
+    profiles.resubmit_company(actor=owner(company), company=company)
     assert company.status == "pending"
 
 
@@ -241,7 +241,7 @@ def test_a_rejected_company_whose_number_was_taken_since_cannot_be_sent_again(ma
 def test_only_a_rejected_company_is_sent_again(make, approved):
     company = make.company(approved=approved)
 
-    errors = refused(organisations.resubmit_company, company, actor=owner(company),
+    errors = refused(profiles.resubmit_company, company, actor=owner(company),
                      company=company)
 
     assert set(errors) == {""}
@@ -266,21 +266,21 @@ def test_only_the_companys_members_change_it(make, who):
     before, logged = snapshot(company), event_count()
     calls = [
         lambda: update(company, actor=actor, name="Overgenomen"),
-        lambda: organisations.resubmit_company(actor=actor, company=company),
-        lambda: organisations.set_company_logo(actor=actor, company=company,
+        lambda: profiles.resubmit_company(actor=actor, company=company),
+        lambda: profiles.set_company_logo(actor=actor, company=company,
                                                upload=io.BytesIO(image())),
-        lambda: organisations.remove_company_logo(actor=actor, company=company),
-        lambda: organisations.add_location(actor=actor, company=company, name="Werf",
+        lambda: profiles.remove_company_logo(actor=actor, company=company),
+        lambda: profiles.add_location(actor=actor, company=company, name="Werf",
                                            place_name="Goes"),
-        lambda: organisations.update_location(actor=actor, location=main, name="Werf",
+        lambda: profiles.update_location(actor=actor, location=main, name="Werf",
                                               place_name="Goes"),
-        lambda: organisations.remove_location(actor=actor, location=main),
+        lambda: profiles.remove_location(actor=actor, location=main),
     ]
     for call in calls:
         with pytest.raises(NotAllowed):
             call()
     with pytest.raises(NotFound):
-        organisations.get_own_location(actor, main.id)
+        profiles.get_own_location(actor, main.id)
     assert snapshot(company) == before
     assert event_count() == logged
 
@@ -292,7 +292,7 @@ def test_a_teacher_edits_the_schools_profile(make):
     school = make.school(stage="vo")
     teacher = owner(school)
 
-    organisations.update_school(actor=teacher, school=school, name="Scalda Vlissingen",
+    profiles.update_school(actor=teacher, school=school, name="Scalda Vlissingen",
                                 place_name="Vlisingen", stage="mbo",
                                 sector_ids=sector_ids("maritiem"))
 
@@ -309,7 +309,7 @@ def test_a_wrong_school_profile_is_refused_whole(make):
     before = (school.name, school.place_id, school.school_stage)
 
     with pytest.raises(ValidationFailed) as failed:
-        organisations.update_school(actor=owner(school), school=school, name="",
+        profiles.update_school(actor=owner(school), school=school, name="",
                                     place_name="Goes", stage="university", sector_ids=[])
 
     assert set(failed.value.errors) == {"name", "stage"}
@@ -325,7 +325,7 @@ def test_only_the_schools_members_change_it(make, who):
              "a visitor": AnonymousUserMixin}[who]()
 
     with pytest.raises(NotAllowed):
-        organisations.update_school(actor=actor, school=school, name="Overgenomen",
+        profiles.update_school(actor=actor, school=school, name="Overgenomen",
                                     place_name="Goes", stage="vo")
 
     db.session.expire_all()
@@ -340,7 +340,7 @@ def test_a_logo_is_fitted_reencoded_and_stripped_of_its_metadata(make, upload_di
     text = PngImagePlugin.PngInfo()
     text.add_text("Author", "Jan de Vries, Kerkstraat 1")
 
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image(size=(1200, 600), pnginfo=text)))
 
     db.session.expire_all()
@@ -348,7 +348,7 @@ def test_a_logo_is_fitted_reencoded_and_stripped_of_its_metadata(make, upload_di
     stored = Image.open(upload_dir / company.logo)
     assert (stored.format, stored.size) == ("PNG", (400, 200))
     assert "Author" not in stored.info
-    assert organisations.get_company_logo(AnonymousUserMixin(), company.id) == company.logo
+    assert profiles.get_company_logo(AnonymousUserMixin(), company.id) == company.logo
     assert len(events(company, "company.logo_changed")) == 1
 
 
@@ -358,7 +358,7 @@ def test_a_jpeg_photo_loses_its_exif_and_stays_upright(make, upload_dir):
     exif[0x010F] = "Camera maker"
     exif[0x0112] = 6  # taken sideways: to be turned a quarter
 
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image("JPEG", (800, 400), exif=exif)))
 
     stored = Image.open(upload_dir / company.logo)
@@ -368,11 +368,11 @@ def test_a_jpeg_photo_loses_its_exif_and_stays_upright(make, upload_dir):
 
 def test_a_new_logo_replaces_the_old_file(make, upload_dir):
     company = make.company()
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image()))
     first = company.logo
 
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image("WEBP", (300, 300))))
 
     assert company.logo != first and company.logo.endswith(".webp")
@@ -390,7 +390,7 @@ def test_a_new_logo_replaces_the_old_file(make, upload_dir):
 def test_what_is_no_logo_is_refused_by_its_content(make, upload_dir, content, message, values):
     company = make.company()
 
-    errors = refused(organisations.set_company_logo, company, actor=owner(company),
+    errors = refused(profiles.set_company_logo, company, actor=owner(company),
                      company=company, upload=io.BytesIO(content))
 
     assert errors == {"logo": said(message, **values)}
@@ -402,7 +402,7 @@ def test_an_image_of_too_many_pixels_is_refused_before_decoding(make):
     huge = io.BytesIO()
     Image.new("1", (6000, 6000)).save(huge, "PNG")  # a few kB that unpack into 36 megapixels
 
-    errors = refused(organisations.set_company_logo, company, actor=owner(company),
+    errors = refused(profiles.set_company_logo, company, actor=owner(company),
                      company=company, upload=io.BytesIO(huge.getvalue()))
 
     assert errors == {"logo": said("The image has too many pixels. Save it smaller, e.g. 1000 "
@@ -426,28 +426,28 @@ def test_a_too_large_upload_is_not_read_whole():
 
 def test_the_logo_is_removed_with_its_file(make, upload_dir):
     company = make.company()
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image()))
 
-    organisations.remove_company_logo(actor=owner(company), company=company)
+    profiles.remove_company_logo(actor=owner(company), company=company)
 
     assert company.logo is None
     assert list(upload_dir.iterdir()) == []
     assert len(events(company, "company.logo_removed")) == 1
     with pytest.raises(NotFound):
-        organisations.get_company_logo(AnonymousUserMixin(), company.id)
+        profiles.get_company_logo(AnonymousUserMixin(), company.id)
 
 
 def test_the_logo_of_a_company_not_approved_is_for_its_members_and_moderators(make):
     company = make.company(approved=False)
-    organisations.set_company_logo(actor=owner(company), company=company,
+    profiles.set_company_logo(actor=owner(company), company=company,
                                    upload=io.BytesIO(image()))
 
-    assert organisations.get_company_logo(owner(company), company.id) == company.logo
-    assert organisations.get_company_logo(make.moderator(), company.id) == company.logo
+    assert profiles.get_company_logo(owner(company), company.id) == company.logo
+    assert profiles.get_company_logo(make.moderator(), company.id) == company.logo
     for outsider in (AnonymousUserMixin(), owner(make.school())):
         with pytest.raises(NotFound):
-            organisations.get_company_logo(outsider, company.id)
+            profiles.get_company_logo(outsider, company.id)
 
 
 def test_the_upload_folder_is_a_setting(app, tmp_path):
@@ -461,7 +461,7 @@ def test_the_upload_folder_is_a_setting(app, tmp_path):
 def test_a_company_starts_with_its_registered_place_as_main_location(make):
     company = make.company(place="Terneuzen")
 
-    [main] = organisations.locations_of(company)
+    [main] = profiles.locations_of(company)
 
     assert (main.name, main.place.name, main.address) == ("Hoofdvestiging", "Terneuzen", None)
 
@@ -469,12 +469,12 @@ def test_a_company_starts_with_its_registered_place_as_main_location(make):
 def test_a_member_adds_locations_listed_in_order(make):
     company = make.company()
 
-    yard = organisations.add_location(actor=owner(company), company=company, name=" Werf ",
+    yard = profiles.add_location(actor=owner(company), company=company, name=" Werf ",
                                       place_name="Vlisingen", address="Havenweg 3, 4382 NA")
-    organisations.add_location(actor=owner(company), company=company, name="Academie",
+    profiles.add_location(actor=owner(company), company=company, name="Academie",
                                place_name="Goes")
 
-    assert [loc.name for loc in organisations.locations_of(company)] == [
+    assert [loc.name for loc in profiles.locations_of(company)] == [
         "Hoofdvestiging", "Werf", "Academie"]
     assert (yard.place.name, yard.address) == ("Vlissingen", "Havenweg 3, 4382 NA")
     added = events(company, "company.location_added")
@@ -493,7 +493,7 @@ def test_a_wrong_location_is_refused_by_field(make, fields, key):
     company = make.company()
     values = {"name": "Werf", "place_name": "Goes", "address": None, **fields}
 
-    errors = refused(organisations.add_location, company, actor=owner(company),
+    errors = refused(profiles.add_location, company, actor=owner(company),
                      company=company, **values)
 
     assert set(errors) == {key}
@@ -503,7 +503,7 @@ def test_a_member_changes_a_location(make):
     company = make.company()
     location = make.location(company, name="Werf", place="Goes")
 
-    organisations.update_location(actor=owner(company), location=location, name="Werf Oost",
+    profiles.update_location(actor=owner(company), location=location, name="Werf Oost",
                                   place_name="Goes", address="Havenweg 3")
 
     db.session.expire_all()
@@ -517,7 +517,7 @@ def test_a_location_keeps_its_own_name_when_changed(make):
     company = make.company()
     main = company.locations[0]
 
-    organisations.update_location(actor=owner(company), location=main, name="HOOFDVESTIGING",
+    profiles.update_location(actor=owner(company), location=main, name="HOOFDVESTIGING",
                                   place_name=main.place.label)
 
     assert main.name == "HOOFDVESTIGING"
@@ -527,9 +527,9 @@ def test_a_member_removes_a_location(make):
     company = make.company()
     location = make.location(company)
 
-    organisations.remove_location(actor=owner(company), location=location)
+    profiles.remove_location(actor=owner(company), location=location)
 
-    assert [loc.name for loc in organisations.locations_of(company)] == ["Hoofdvestiging"]
+    assert [loc.name for loc in profiles.locations_of(company)] == ["Hoofdvestiging"]
     assert db.session.get(Location, location.id) is None
     assert events(company, "company.location_removed")[0].details["location_id"] == location.id
 
@@ -537,7 +537,7 @@ def test_a_member_removes_a_location(make):
 def test_the_last_location_cannot_be_removed(make):
     company = make.company()
 
-    errors = refused(organisations.remove_location, company, actor=owner(company),
+    errors = refused(profiles.remove_location, company, actor=owner(company),
                      location=company.locations[0])
 
     assert errors == {"": said("A company keeps at least one location. Add the new one first, "
@@ -548,7 +548,7 @@ def test_a_location_of_another_company_is_not_found(make):
     location = make.location()
 
     with pytest.raises(NotFound):
-        organisations.get_own_location(owner(make.company()), location.id)
+        profiles.get_own_location(owner(make.company()), location.id)
     with pytest.raises(NotFound):
-        organisations.get_own_location(owner(location.company), 999_999)
-    assert organisations.get_own_location(owner(location.company), location.id) is location
+        profiles.get_own_location(owner(location.company), 999_999)
+    assert profiles.get_own_location(owner(location.company), location.id) is location

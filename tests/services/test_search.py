@@ -279,12 +279,12 @@ def test_a_search_runs_a_fixed_number_of_queries(make, school, count_queries):
 
 
 def test_offers_of_a_company_sent_back_for_checking_leave_the_search(make):
-    from portal.organisations import services as organisations
+    from portal.organisations import profiles
 
     offer = offer_at(make, "Vlissingen", title="Rondleiding scheepswerf")
     company = offer.company
     assert offer.id in ids(search())
-    organisations.update_company(
+    profiles.update_company(
         actor=make.owner_of(company), company=company, name=company.name,
         number=make.kvk(), place_name="Vlissingen",
         sector_ids=[s.id for s in company.sectors])  # a new number: checked again
