@@ -28,7 +28,7 @@ class RequestForm(FlaskForm):
         """Keep the fields of the offer's kind: a slot or a start date."""
         if offer.has_slots:
             del self.wanted_on
-            self.slot_id.choices = list(slot_pairs)
+            self.slot_id.choices = choices(slot_pairs)
             if offer.counts_teachers:
                 self.teachers.description = _l("They count toward the room on this date.")
         else:

@@ -107,12 +107,12 @@ def offer_form(offer_type, colleagues, locations=(), **kwargs):
     form_class = type(f"OfferForm_{offer_type}", (BaseOfferForm,), attributes)
     form = form_class(**kwargs)
     if "location_id" in form:
-        form.location_id.choices = locations
-    form.location_mode.choices = [(mode, LOCATION_MODES[mode])
-                                  for mode in ALLOWED_LOCATION_MODES[offer_type]]
+        form.location_id.choices = choices(locations)
+    form.location_mode.choices = choices((mode, LOCATION_MODES[mode])
+                                         for mode in ALLOWED_LOCATION_MODES[offer_type])
     if len(form.location_mode.choices) == 1 and not form.location_mode.data:
-        form.location_mode.data = form.location_mode.choices[0][0]
-    form.contact_id.choices = [(0, _l("Nobody in particular"))] + list(colleagues)
+        form.location_mode.data = form.location_mode.choices[0].value
+    form.contact_id.choices = choices([(0, _l("Nobody in particular")), *colleagues])
     if offer_type == APPRENTICESHIP:
         form.starts_on.label.text = _l("Start date")
     return form
@@ -142,7 +142,7 @@ class SlotForm(FlaskForm):
 
 class SeriesForm(FlaskForm):
     weekday = SelectField(_l("Day of the week"), coerce=int,
-                          choices=list(enumerate(WEEKDAYS)))
+                          choices=choices(enumerate(WEEKDAYS)))
     first = DateField(_l("From"), validators=[InputRequired(_l("Enter the first date."))])
     last = DateField(_l("Until"), validators=[InputRequired(_l("Enter the last date."))])
     starts_at = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time."))])
