@@ -289,13 +289,15 @@ def sign_in(page, base, login):
 
 
 def date_to_type(page, selector):
-    """A date in the field's min..max range whose day equals its month (12 December...).
+    """A date in the field's min..max range (from today when it has no min) whose day equals
+    its month (12 December...), at least a week ahead.
 
     Chromium orders the parts of <input type=date> by the browser's own language (mm/dd/yyyy
     for en-US, dd-mm-yyyy for nl), not by the page's locale; with day == month the same digits
     are right in both orders."""
     first, last = (page.eval_on_selector(selector, f"el => el.{a}") for a in ("min", "max"))
-    day = max(date.fromisoformat(first), date.today()) + timedelta(days=7)
+    day = max(date.fromisoformat(first) if first else date.today(),
+              date.today()) + timedelta(days=7)
     while day.day != day.month:
         day += timedelta(days=1)
     assert not last or day <= date.fromisoformat(last), f"no date to type in {first}..{last}"
@@ -306,6 +308,17 @@ def type_date(page, day):
     """Type a date into the focused <input type=date>, two digits for the day and the month
     and four for the year: each part moves on to the next by itself."""
     page.keyboard.type(day.strftime("%d%m%Y"))
+
+
+def type_time(page, moment):
+    """Type a morning time into the focused <input type=time>: hours and minutes, two digits
+    each, then "A" for AM.
+
+    Like the date, the field's parts follow the browser's own language: hh:mm AM/PM for en-US,
+    where the AM/PM part must be filled too, and 24 hours for nl, which ignores the "A". Before
+    noon the same keys are right in both."""
+    assert moment.hour < 12, "type_time types morning times only"
+    page.keyboard.type(moment.strftime("%H%M") + "A")
 
 
 def choose_with_arrows(page, selector, value, limit=30):

@@ -5,10 +5,18 @@ GET endpoint has none (and is not EXCLUDED), so a new page cannot go unchecked. 
 the role it signs in as (a key of World.logins, or VISITOR), the URL arguments taken from the
 world, and what must be true for the visit to count: the status, and selectors that prove the
 page is in the intended state. An action (such as submitting a form empty) runs on the page
-before the checks; its POST's status is then the one checked.
+before the checks; its POST's status is then the one checked. An action whose POST is meant to
+succeed and send the browser back to the page (`redirects`) is checked on the page it lands on.
+
+No visit changes what the others see: the actions submit forms that are refused, except the
+new invitation link on the team page, which adds an invitation (to a new address) each time.
 """
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+from portal.offers.rules import ALLOWED_LOCATION_MODES, DETAIL_FIELDS, REQUIRED, TYPE_FIELDS
+from portal.taxonomy.codes import OFFER_TYPE_CODES
 
 VISITOR = "visitor"
 
@@ -19,6 +27,8 @@ EXCLUDED = {
     "public.set_language": "stores the language and redirects",
     "organisations.onboarding": "only redirects to the form or home page of the role",
     "geo.lookup": "answers JSON to the place field's script",
+    "organisations.company_logo": "an image (a company's logo), shown on the profile page "
+                                  "(company-profile-logo) with its alt text",
 }
 
 # Shown after a submit with errors: the summary above the form, or a message at a field.
@@ -32,6 +42,27 @@ CANCEL = "main button[value=cancel]"
 OFFER_LINK = "main a[href*='/aanbod/']:not([href$='/nieuw'])"
 BOOKING_LINK = "main a[href*='/aanvragen/']"
 MODERATION_LINK = "main a[href*='/moderatie/bedrijven/'], main a[href*='/moderatie/aanbod/']"
+# Pages with several forms: the button of the one meant.
+SLOT_SUBMIT = "main form:has(input[name=kind][value=slot]) button[type=submit]"
+SERIES_SUBMIT = "main form:has(input[name=kind][value=series]) button[type=submit]"
+HOLIDAY_SUBMIT = "main form:has(input[name=kind][value=add]) button[type=submit]"
+IMPORT_SUBMIT = "main form:has(input[name=kind][value=import]) button[type=submit]"
+PROFILE_SUBMIT = "main form[action$='/bedrijf/profiel'] button[type=submit]"
+LOCATION_ADD = "main form[action$='/bedrijf/locaties'] button[type=submit]"
+REMOVE_LOCATION = "main form[action$='/verwijderen'] button"
+# The offer page's buttons of its company.
+EDIT_LINK = "main a[href$='/bewerken']"
+DATES_LINK = "main a[href$='/data']"
+PAUSE = "main form[action$='/pauzeren'] button"
+RESUME = "main form[action$='/hervatten'] button"
+WITHDRAW_LINK = "main a[href$='/intrekken']"
+COPY = "main form[action$='/kopieren'] button"
+REQUEST_LINK = "main a[href*='/aanvragen/aanbod/']"
+# The team page's buttons.
+REMOVE_MEMBER = "main button[value=remove]"
+REVOKE = "main button[value=revoke]"
+APPROVE_JOIN = "main button[value=approve]"
+DECLINE_JOIN = "main button[value=decline]"
 
 
 @dataclass(frozen=True)
@@ -41,19 +72,39 @@ class Visit:
     args: Callable = lambda world: {}  # the URL's arguments, from the World
     status: int = 200
     action: Callable | None = None     # action(page) -> the response of the POST it causes
+    redirects: bool = False            # the action succeeds and lands back on the page
     shows: tuple = ()                  # selectors that must each match something
     hides: tuple = ()                  # selectors that must match nothing
     endpoint: str | None = None        # filled in from PAGES
     path: str | None = None            # for a page no route renders (the 404 page)
+    # Tab round the page checking every focus ring. A page shown after a refused submit has
+    # the elements of the same page unsent, plus the error summary and invalid fields, which
+    # one macro draws everywhere: a few such pages (FOCUS_WALKED_ERRORS) stand for them all.
+    focus_walk: bool | None = None     # None: only when the visit has no action
+
+    @property
+    def walks_focus(self):
+        if self.focus_walk is not None:
+            return self.focus_walk
+        return self.action is None or self.name in FOCUS_WALKED_ERRORS
 
 
-def submit(button=SUBMIT, clear=(), check=()):
-    """An action: empty the `clear` fields, tick the `check` inputs, click `button`."""
+# Pages with a form's errors shown whose focus rings are walked too: the error summary's links,
+# invalid text fields, checkboxes, radios and selects, in both page layouts.
+FOCUS_WALKED_ERRORS = {"login-errors", "offer-new-errors", "slots-errors",
+                       "moderation-offer-errors"}
+
+
+def submit(button=SUBMIT, clear=(), check=(), fill=()):
+    """An action: empty the `clear` fields, type the (selector, text) pairs of `fill`, tick the
+    first input each `check` selector matches, click `button`."""
     def act(page):
         for selector in clear:
             page.fill(selector, "")
+        for selector, text in fill:
+            page.fill(selector, text)
         for selector in check:
-            page.check(selector)
+            page.locator(selector).first.check()
         buttons = page.locator(button)
         if not buttons.count():
             raise LookupError(f"no button matches {button}")
@@ -65,30 +116,115 @@ def submit(button=SUBMIT, clear=(), check=()):
 
 def with_errors(visit, **changes):
     """The visit's form submitted with its required fields empty: a 422 showing errors."""
-    return replace(visit, name=f"{visit.name}-errors", status=422, shows=(ERRORS,),
-                   action=changes.pop("action", submit()), **changes)
+    name = changes.pop("name", f"{visit.name}-errors")
+    return replace(visit, name=name, status=422, shows=changes.pop("shows", (ERRORS,)),
+                   hides=changes.pop("hides", visit.hides), action=changes.pop("action", submit()),
+                   **changes)
 
 
 def _offer(status):
     return lambda world: {"offer_id": world.offers[status]}
 
 
+def _of_type(offer_type):
+    return lambda world: {"offer_id": world.by_type[offer_type]}
+
+
 def _booking(status):
     return lambda world: {"booking_id": world.bookings[status]}
 
 
+def _token(state):
+    return lambda world: {"token": world.tokens[state]}
+
+
+def _school(key):
+    return lambda world: {"school_id": getattr(world, key)}
+
+
+# --- offers: the form of each type, its dates, its life --------------------------------------
+
+
+def _offer_form(offer_type):
+    """The form of one type: its own fields there, the other types' fields not."""
+    own = TYPE_FIELDS[offer_type]
+    return Visit(f"offer-new-{offer_type}", "company", lambda world: {"offer_type": offer_type},
+                 shows=tuple(f"main #{name}" for name in own),
+                 hides=tuple(f"main #{name}" for name in DETAIL_FIELDS if name not in own))
+
+
+def _type_errors(visit, offer_type):
+    """The form with everything every offer has filled in and the type's own fields left
+    empty: the type's required fields each show their error."""
+    return with_errors(
+        visit, name=f"{visit.name}-type-errors",
+        shows=(ERRORS, *(f"main #{name}.is-invalid" for name in REQUIRED[offer_type])),
+        action=submit(fill=(("#title", "A11y nieuw aanbod"),
+                            ("#description", "Wat leerlingen doen, zien en leren.")),
+                      check=("input[name=sector_ids]", "input[name=level_ids]")
+                      + (("input[name=location_mode]",)  # a choice only where it has one
+                         if len(ALLOWED_LOCATION_MODES[offer_type]) > 1 else ())))
+
+
+def _offer_create_visits():
+    visits = []
+    for offer_type in OFFER_TYPE_CODES:
+        form = _offer_form(offer_type)
+        visits += [form, _type_errors(form, offer_type)]
+    # Sent empty: the fields every offer has show their errors (lists of checkboxes too).
+    visits.append(with_errors(_offer_form("company_visit"), name="offer-new-errors"))
+    return visits
+
+
+# A request's page of the teacher, for a group activity (slots) and for a placement.
+request_form = Visit("request-form", "teacher", lambda world: {"offer_id": world.requestable_offer},
+                     shows=("main input[name=slot_id]", "main #group_size", "main #teachers"),
+                     hides=("main #wanted_on",))
+request_placement = Visit("request-form-placement", "teacher", _of_type("internship"),
+                          shows=("main #wanted_on", "main #group_size"),
+                          hides=("main input[name=slot_id]", "main #teachers"))
+
+# --- the pages' visits ------------------------------------------------------------------------
+
 login = Visit("login", VISITOR)
 register = Visit("register", VISITOR)
-company_form = Visit("company-form", "company-new")
-school_form = Visit("school-form", "teacher-new")
-offer_new = Visit("offer-new", "company")
+company_form = Visit("company-form", "company-new", shows=("main input#place[data-place-lookup]",))
+school_form = Visit("school-form", "teacher-new", shows=("main input#place[data-place-lookup]",))
 offer_edit = Visit("offer-edit", "company", _offer("draft"))
-request_form = Visit("request-form", "teacher", lambda world: {"offer_id": world.requestable_offer})
 moderate_company = Visit("moderation-company", "moderator",
                          lambda world: {"company_id": world.pending_company})
 moderate_offer = Visit("moderation-offer", "moderator",
                        lambda world: {"offer_id": world.pending_offer})
+moderate_revision = Visit("moderation-revision", "moderator", _offer("revised"),
+                          shows=("main table", "main input[name=decision]"))
 reject = submit(check=("input[name=decision][value=reject]",))
+accreditation = Visit("accreditation", "company-empty",
+                      hides=("main .alert-warning", "main .alert-success"))
+slots_page = Visit("slots", "company", _offer("published"),
+                   shows=("main table a[href*='/aanbod/datum/']",))
+slot_page = Visit("slot", "company", lambda world: {"slot_id": world.slots["free"]},
+                  shows=("main button[value=remove]",))
+withdraw_page = Visit("offer-withdraw", "company", _offer("with-requests"),
+                      shows=("main .alert-warning",))
+holidays = Visit("holidays", "admin", shows=("main table button[type=submit]",))
+company_profile = Visit("company-profile", "company-empty",
+                        hides=("main img", "main form[action$='/opnieuw-indienen']"))
+school_profile = Visit("school-profile", "teacher")
+locations = Visit("locations", "company-empty", hides=(REMOVE_LOCATION,))
+location_edit = Visit("location-edit", "company", lambda world: {"location_id": world.location})
+invite = Visit("invite", "company")
+hand_over = Visit("hand-over", "company", shows=("main select#membership",))
+
+
+def _invite_a_colleague(page):
+    """From the team page through the invitation form and back: the new link shows once."""
+    with page.expect_navigation():
+        page.locator("main a[href$='/team/uitnodigen']").first.click()
+    page.fill("#email", f"a11y-link-{time.time_ns()}@e2e.example")
+    with page.expect_navigation() as navigation:
+        page.locator(SUBMIT).first.click()
+    return navigation.value
+
 
 PAGES = {
     "public.home": [Visit("home", VISITOR)],
@@ -101,17 +237,71 @@ PAGES = {
         Visit("company-dashboard-empty", "company-empty", hides=(BOOKING_LINK, OFFER_LINK)),
         Visit("company-dashboard-pending", "company-pending"),
     ],
-    "offers.create": [offer_new, with_errors(offer_new)],
-    "offers.edit": [offer_edit,
-                    with_errors(offer_edit, action=submit(clear=("#title", "#description")))],
+    "offers.choose_type": [
+        Visit("offer-types", "company",
+              shows=tuple(f"main a[href$='/aanbod/nieuw/{code}']" for code in OFFER_TYPE_CODES),
+              hides=("main a[href$='/bedrijf/leerbedrijf']",)),
+        Visit("offer-types-not-accredited", "company-empty",
+              shows=("main a[href$='/bedrijf/leerbedrijf']",)),
+    ],
+    "offers.accreditation": [
+        accreditation,
+        with_errors(accreditation, shows=(ERRORS, "main #sbb_number.is-invalid")),
+        Visit("accreditation-waiting", "company-sbb", shows=("main .alert-warning",)),
+        Visit("accreditation-accredited", "company", shows=("main .alert-success",)),
+    ],
+    "offers.create": _offer_create_visits(),
+    "offers.edit": [
+        offer_edit,
+        with_errors(offer_edit, action=submit(clear=("#title", "#description"))),
+        Visit("offer-edit-published", "company", _offer("published"),
+              shows=("main .alert-info",)),
+    ],
+    "offers.slots": [
+        slots_page,
+        Visit("slots-empty", "company", _offer("draft-no-dates"), hides=("main table",)),
+        with_errors(slots_page, action=submit(SLOT_SUBMIT),
+                    shows=(ERRORS, "main #slot-day.is-invalid")),
+        with_errors(slots_page, name="slots-series-errors", action=submit(SERIES_SUBMIT),
+                    shows=(ERRORS, "main #series-first.is-invalid")),
+    ],
+    "offers.slot": [
+        slot_page,
+        Visit("slot-booked", "company", lambda world: {"slot_id": world.slots["booked"]},
+              hides=("main button[value=remove]",)),
+        with_errors(slot_page, action=submit("main button[value=change]", clear=("#capacity",)),
+                    shows=(ERRORS, "main #capacity.is-invalid")),
+    ],
     "offers.detail": [
-        Visit("offer-published-owner", "company", _offer("published")),
-        Visit("offer-draft-owner", "company", _offer("draft")),
+        Visit("offer-published-owner", "company", _offer("published"),
+              shows=(EDIT_LINK, DATES_LINK, PAUSE, WITHDRAW_LINK, COPY)),
+        Visit("offer-draft-owner", "company", _offer("draft"),
+              shows=(EDIT_LINK, "main form[action$='/indienen'] button"), hides=(PAUSE,)),
         Visit("offer-pending-owner", "company", _offer("pending")),
-        Visit("offer-rejected-owner", "company", _offer("rejected")),
+        Visit("offer-rejected-owner", "company", _offer("rejected"),
+              shows=("main .alert-danger",)),
+        Visit("offer-paused-owner", "company", _offer("paused"),
+              shows=("main .alert-warning", RESUME, WITHDRAW_LINK), hides=(PAUSE,)),
+        Visit("offer-withdrawn-owner", "company", _offer("withdrawn"),
+              shows=("main .alert-secondary", COPY), hides=(EDIT_LINK, WITHDRAW_LINK)),
+        Visit("offer-archived-owner", "company", _offer("archived"),
+              shows=("main .alert-secondary", COPY), hides=(EDIT_LINK, DATES_LINK)),
+        Visit("offer-revision-owner", "company", _offer("revised"), shows=("main .alert-info",)),
         Visit("offer-published-visitor", VISITOR, _offer("published")),
-        Visit("offer-published-teacher", "teacher", _offer("published"),
-              shows=("main a[href*='/aanvragen/aanbod/']",)),
+        Visit("offer-published-teacher", "teacher", _offer("published"), shows=(REQUEST_LINK,)),
+        Visit("offer-paused-teacher", "teacher", _offer("paused"),
+              shows=("main .alert-warning",), hides=(REQUEST_LINK,)),
+        Visit("offer-withdrawn-teacher", "teacher", _offer("withdrawn"), hides=(REQUEST_LINK,)),
+        # The facts of every other type (the published-* visits show a guest lesson's).
+        *(Visit(f"offer-{offer_type}-teacher", "teacher", _of_type(offer_type),
+                shows=(REQUEST_LINK,))
+          for offer_type in OFFER_TYPE_CODES if offer_type != "guest_lesson"),
+    ],
+    "bookings.withdraw_offer": [
+        withdraw_page,
+        with_errors(withdraw_page, shows=(ERRORS, "main #reason.is-invalid")),
+        Visit("offer-withdraw-no-requests", "company", _of_type("company_visit"),
+              hides=("main .alert-warning",)),
     ],
     "offers.company": [
         Visit("company-page", VISITOR, lambda world: {"company_id": world.company},
@@ -123,7 +313,15 @@ PAGES = {
         Visit("requests", "teacher", shows=(BOOKING_LINK,)),
         Visit("requests-empty", "teacher-empty", hides=(BOOKING_LINK,)),
     ],
-    "bookings.request_offer": [request_form, with_errors(request_form)],
+    "bookings.request_offer": [
+        request_form, with_errors(request_form),
+        request_placement, with_errors(request_placement),
+        Visit("request-form-paused", "teacher", _offer("paused"),
+              shows=("main [role=status]",), hides=("main form[method=post]",)),
+        Visit("request-form-open-request", "teacher", _offer("with-requests"),
+              shows=("main [role=status] a[href*='/aanvragen/']",),
+              hides=("main form[method=post]",)),
+    ],
     "bookings.detail": [
         Visit("booking-requested-company", "company", _booking("requested"), shows=(DECLINE,)),
         Visit("booking-requested-school", "teacher", _booking("requested"), shows=(WITHDRAW,)),
@@ -145,9 +343,26 @@ PAGES = {
         Visit("moderation-queue-admin", "admin", shows=(MODERATION_LINK,)),
         Visit("forbidden", "teacher", status=403),
     ],
-    "moderation.company": [moderate_company, with_errors(moderate_company, action=reject)],
-    "moderation.offer": [moderate_offer, with_errors(moderate_offer, action=reject)],
+    "moderation.company": [
+        moderate_company, with_errors(moderate_company, action=reject),
+        Visit("moderation-company-sbb", "moderator",
+              lambda world: {"company_id": world.sbb_company},
+              shows=("main form[action$='/leerbedrijf'] button",),
+              hides=("main input[name=decision]",)),
+    ],
+    "moderation.offer": [
+        moderate_offer, with_errors(moderate_offer, action=reject),
+        moderate_revision, with_errors(moderate_revision, action=reject),
+    ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
+    "moderation.holidays": [
+        holidays,
+        with_errors(holidays, action=submit(HOLIDAY_SUBMIT),
+                    shows=(ERRORS, "main #holiday-region.is-invalid")),
+        with_errors(holidays, name="holidays-import-errors", action=submit(IMPORT_SUBMIT),
+                    shows=(ERRORS, "main #import-file.is-invalid")),
+        Visit("holidays-forbidden", "moderator", status=403),
+    ],
     "matching.search": [
         Visit("search", VISITOR, shows=(OFFER_LINK, "main a[href*='page=2']")),
         Visit("search-page-2", VISITOR, lambda world: {"page": 2}, shows=(OFFER_LINK,)),
@@ -155,14 +370,97 @@ PAGES = {
               hides=(OFFER_LINK,)),
         Visit("search-teacher", "teacher", shows=(OFFER_LINK,)),
     ],
+    "organisations.company_profile": [
+        company_profile,
+        with_errors(company_profile, action=submit(PROFILE_SUBMIT, clear=("#name",)),
+                    shows=(ERRORS, "main #name.is-invalid")),
+        Visit("company-profile-logo", "company",
+              shows=("main img[src*='/logo']", "main form[action$='/logo/verwijderen'] button")),
+        Visit("company-profile-pending", "company-pending", shows=("main .alert-warning",)),
+        Visit("company-profile-rejected", "company-rejected",
+              shows=("main .alert-danger", "main form[action$='/opnieuw-indienen'] button")),
+    ],
+    "organisations.school_profile": [
+        school_profile,
+        with_errors(school_profile, action=submit(clear=("#name",)),
+                    shows=(ERRORS, "main #name.is-invalid")),
+    ],
+    "organisations.locations": [
+        locations,
+        with_errors(locations, action=submit(LOCATION_ADD),
+                    shows=(ERRORS, "main #name.is-invalid", "main #place.is-invalid")),
+        Visit("locations-several", "company", shows=(REMOVE_LOCATION,)),
+    ],
+    "organisations.edit_location": [
+        location_edit,
+        # A place the gazetteer does not know, however forgiving of typos.
+        with_errors(location_edit, action=submit(fill=(("#place", "Qwxzqwxz"),)),
+                    shows=(ERRORS, "main #place.is-invalid")),
+    ],
+    "teams.team": [
+        Visit("team-owner", "company", shows=(REMOVE_MEMBER, REVOKE),
+              hides=("#invitation-link", APPROVE_JOIN)),
+        Visit("team-new-link", "company", action=_invite_a_colleague, redirects=True,
+              shows=("main #invitation-link", REVOKE)),
+        Visit("team-member", "company-colleague", shows=("main a[href$='/team/verlaten']",),
+              hides=(REMOVE_MEMBER, REVOKE, "main a[href$='/team/uitnodigen']")),
+        Visit("team-alone", "company-empty", hides=(REMOVE_MEMBER, REVOKE)),
+        Visit("team-school", "teacher", shows=(APPROVE_JOIN, DECLINE_JOIN)),
+        Visit("team-school-empty", "teacher-empty", hides=(APPROVE_JOIN, DECLINE_JOIN)),
+    ],
+    "teams.invite": [
+        invite,
+        with_errors(invite, shows=(ERRORS, "main #email.is-invalid")),
+        Visit("invite-forbidden", "company-colleague", status=403),
+    ],
+    "teams.hand_over": [
+        hand_over,
+        with_errors(hand_over, shows=(ERRORS, "main #membership.is-invalid")),
+        Visit("hand-over-nobody", "company-empty", shows=("main a[href$='/team/uitnodigen']",),
+              hides=("main select#membership",)),
+    ],
+    "teams.leave": [
+        Visit("leave-member", "company-colleague", shows=(SUBMIT,)),
+        Visit("leave-owner", "company", shows=("main a[href$='/team/eigenaar']",),
+              hides=("main form[method=post]",)),
+        Visit("leave-owner-alone", "company-empty", shows=("main a[href$='/team/uitnodigen']",),
+              hides=("main form[method=post]",)),
+    ],
+    "teams.invitation": [
+        Visit("invitation-open", "company-new", _token("open"), shows=(SUBMIT,)),
+        Visit("invitation-visitor", VISITOR, _token("open"),
+              shows=("main a[href*='/account/inloggen']", "main a[href*='/account/registreren']"),
+              hides=("main form[method=post]",)),
+        Visit("invitation-member", "company-colleague", _token("used"),
+              shows=("main a[href$='/team']",), hides=("main form[method=post]",)),
+        Visit("invitation-used", VISITOR, _token("used"), status=410,
+              hides=("main form[method=post]",)),
+        Visit("invitation-revoked", VISITOR, _token("revoked"), status=410),
+        Visit("invitation-expired", VISITOR, _token("expired"), status=410),
+        Visit("invitation-wrong-role", "teacher", _token("open"), status=403),
+        Visit("invitation-wrong-email", "company-sbb", _token("open"), status=403),
+        Visit("invitation-has-team", "company-empty", _token("has-team"), status=409,
+              shows=("main a[href$='/team/verlaten']",)),
+    ],
+    "teams.join_school": [
+        Visit("join-school", "teacher-new", _school("empty_school"),
+              shows=("main button[value=ask]",), hides=("main .alert-warning",)),
+        Visit("join-school-declined", "teacher-new", _school("school"),
+              shows=("main .alert-warning", "main button[value=ask]")),
+        Visit("join-school-waiting", "teacher-joining", _school("school"),
+              shows=("main button[value=withdraw]",)),
+        Visit("join-school-other", "teacher-joining", _school("empty_school"),
+              hides=("main button[value=ask]", "main button[value=withdraw]")),
+    ],
 }
 
 # Pages that no route renders.
 UNROUTED = [Visit("not-found", VISITOR, path="/bestaat-niet", status=404)]
 
 # The order the walk signs in: each role's pages together, so each role signs in once.
-ROLES = (VISITOR, "company", "company-empty", "company-pending", "company-new", "teacher",
-         "teacher-empty", "teacher-new", "moderator", "moderator-empty", "admin")
+ROLES = (VISITOR, "company", "company-colleague", "company-empty", "company-pending",
+         "company-rejected", "company-sbb", "company-new", "teacher", "teacher-empty",
+         "teacher-new", "teacher-joining", "moderator", "moderator-empty", "admin")
 
 
 def all_visits():

@@ -1,6 +1,7 @@
 """Every page, in every role and state, in a real browser: WCAG 2.0/2.1 A and AA by axe-core,
-on a desktop (1280x800) and a phone (390x844), in Dutch and English; no sideways scrolling on
-the phone; and a visible focus (3:1) on every element of the page's tab order.
+on a desktop (1280x800) in Dutch and English and on a phone (390x844) in Dutch; no sideways
+scrolling on the phone in either language; and a visible focus (3:1) on every element of the
+page's tab order (pages showing a form's errors: a representative few, see pages.py).
 
 The walk runs once per session (tests/e2e/walk.py) and the tests read its outcome, one test per
 page state, so `-k moderation-queue` walks just that page. Each run writes its findings to
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from tests.e2e import report, world
-from tests.e2e.pages import EXCLUDED, PAGES, all_visits
+from tests.e2e.pages import EXCLUDED, FOCUS_WALKED_ERRORS, PAGES, all_visits
 from tests.e2e.walk import Walker
 
 VISITS = all_visits()
@@ -45,6 +46,7 @@ def test_every_page_has_a_visit(live_app):
 def test_visit_names_are_unique():
     names = [visit.name for visit in VISITS]
     assert len(names) == len(set(names))
+    assert set(names) >= FOCUS_WALKED_ERRORS
 
 
 def _fail_if(found, heading, describe, outcome):

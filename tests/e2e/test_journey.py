@@ -53,25 +53,48 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     assert "Vlissingen (Zeeland)" in page.content()
     shots(page, "02-company-dashboard")
 
+    # The type first, then that type's form; a company visit happens on dates (slots).
     page.goto(f"{base}/aanbod/nieuw")
-    page.select_option("#kind", "company_visit:company")
+    page.click("main a[href$='/aanbod/nieuw/company_visit']")
+    page.wait_for_url("**/aanbod/nieuw/company_visit")
+    assert page.locator("#capacity").count() == 0  # places are for placements
     page.fill("#title", "Rondleiding in de laswerkplaats")
     page.fill("#description", "Leerlingen zien hoe we lassen en proberen de lassimulator.")
     _check_label(page, "Metaal")
     _check_label(page, "VMBO kader")
-    page.fill("#capacity", "1")
     page.fill("#max_group_size", "30")
+    page.fill("#duration_minutes", "120")
+    page.fill("#safety_rules", "Veiligheidsbril op in de werkplaats.")
+    shots(page, "03-offer-form")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/aanbod/*")
-    offer_url = page.url
+    page.wait_for_url("**/aanbod/*/data")
+    offer_url = page.url.removesuffix("/data")
+
+    # Not yet: without a date the offer cannot be submitted.
+    page.goto(offer_url)
     page.click("form[action$='/indienen'] button")
-    shots(page, "03-offer-submitted")
+    page.wait_for_load_state()
+    assert page.locator("main .alert-danger").count() == 1
+    page.goto(f"{offer_url}/data")
+    page.fill("#slot-day", (date.today() + timedelta(days=10)).isoformat())
+    page.fill("#slot-starts_at", "09:00")
+    page.fill("#slot-ends_at", "11:30")
+    page.fill("#slot-capacity", "24")  # one class: full once it is accepted
+    page.click("main form:has(input[name=kind][value=slot]) button[type=submit]")
+    page.wait_for_url("**/aanbod/*/data")
+    assert page.locator("main table tbody tr").count() == 1
+    shots(page, "04-offer-dates")
+    page.goto(offer_url)
+    page.click("form[action$='/indienen'] button")
+    page.wait_for_load_state()
+    assert page.locator("main .badge", has_text="Wordt gecontroleerd").count() == 1
+    shots(page, "05-offer-submitted")
 
     # 2. The moderator of the region approves the company and the offer.
     moderation = browser.new_context()
     mod = _login(moderation, base, moderator_email)
     mod.goto(f"{base}/moderatie")
-    shots(mod, "04-moderation-queue")
+    shots(mod, "06-moderation-queue")
     mod.click("text=Walcheren Lastechniek")
     mod.check("input[name=decision][value=approve]")
     mod.click("main form button[type=submit]")
@@ -89,12 +112,12 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     assert result.count() == 1
     assert "km" in result.inner_text()
     assert result.locator(".reason").count() >= 2
-    shots(teacher, "05-search-phone")
+    shots(teacher, "07-search-phone")
     result.locator("h3 a").click()
     teacher.click("a[href*='/aanvragen/aanbod/']")
-    wanted = (date.today() + timedelta(days=10)).isoformat()
-    teacher.fill("#wanted_on", wanted)
+    teacher.locator("input[name=slot_id]").first.check()  # its one date
     teacher.fill("#group_size", "24")
+    teacher.fill("#teachers", "2")
     teacher.select_option("#level_id", label="VMBO kader")
     teacher.fill("#message", "Wij komen met klas 3 kader.")
     teacher.click("main form button[type=submit]")
@@ -111,14 +134,14 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     assert page.locator("#booking-status .text-bg-success").count() == 1
     teacher.goto(booking_url)
     assert teacher.locator("#booking-status .text-bg-success").count() == 1
-    shots(teacher, "06-booking-accepted-phone")
+    shots(teacher, "08-booking-accepted-phone")
 
-    # The only place is taken: another school is told so instead of getting a form.
+    # The class filled the only date: another school is told so instead of getting a form.
     other = _login(browser.new_context(), base, other_email)
     other.goto(offer_url.replace("/aanbod/", "/aanvragen/aanbod/"))
     assert other.locator("main [role=status]").count() == 1
-    assert other.locator("#wanted_on").count() == 0
-    shots(other, "07-request-when-full")
+    assert other.locator("input[name=slot_id]").count() == 0
+    shots(other, "09-request-when-full")
 
 
 def test_keyboard_reaches_the_skip_link_first(browser, live_server):

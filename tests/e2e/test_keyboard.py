@@ -13,6 +13,7 @@ tests share: every e-mail address and name starts with "kbd-".
 """
 import re
 from dataclasses import dataclass, field
+from datetime import time
 
 import pytest
 from playwright.sync_api import expect
@@ -33,6 +34,7 @@ from tests.e2e.keyboard import (
     skip_link_first,
     tab_to,
     type_date,
+    type_time,
 )
 
 # The one word of the searched offer's title: no other offer in the shared database has it.
@@ -167,13 +169,17 @@ def test_teacher_requests_an_offer_by_keyboard(live_server, new_page, world):
     assert "Dit aanbod aanvragen" in found["describe"]
     press_and_wait(page, "Enter", re.compile(rf"/aanvragen/aanbod/{world.offer}$"))
 
-    wanted = date_to_type(page, "#wanted_on")
-    tab_to(page, "#wanted_on")
-    type_date(page, wanted)
-    expect(page.locator("#wanted_on")).to_have_value(wanted.isoformat())
+    # The offer's one date: Tab reaches the radio group, Space chooses it.
+    tab_to(page, "input[name=slot_id]")
+    page.keyboard.press("Space")
+    assert active(page, "el.checked") is True
     tab_to(page, "#group_size")
     page.keyboard.type("24")
     expect(page.locator("#group_size")).to_have_value("24")
+    tab_to(page, "#teachers")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("2")
+    expect(page.locator("#teachers")).to_have_value("2")
     tab_to(page, "#level_id")
     assert page.eval_on_selector("#level_id", "el => el.value") == ""  # "Kies een niveau"
     page.keyboard.press("ArrowDown")
@@ -200,7 +206,7 @@ def test_teacher_empty_request_form_leads_to_the_error_summary(live_server, new_
     check_focus(page)
     links = page.locator("#error-summary a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")
-    assert links[:3] == ["#wanted_on", "#group_size", "#level_id"], links
+    assert links[:3] == ["#slot_id-0", "#group_size", "#level_id"], links
     page.keyboard.press("Tab")
     info = check_focus(page)
     assert active(page, "el.getAttribute('href')") == links[0], info["describe"]
@@ -217,9 +223,10 @@ def test_company_member_creates_an_offer_and_accepts_a_request(live_server, new_
     assert "Nieuw aanbod" in found["describe"]
     press_and_wait(page, "Enter", re.compile(r"/aanbod/nieuw$"))
 
-    tab_to(page, "#kind")
-    choose_with_arrows(page, "#kind", "company_visit:company")
-    expect(page.locator("#kind")).to_have_value("company_visit:company")
+    # First the type; its form then asks for that type's own fields.
+    found = tab_to(page, "main a[href$='/aanbod/nieuw/company_visit']")
+    assert "Bedrijfsbezoek" in found["describe"]
+    press_and_wait(page, "Enter", re.compile(r"/aanbod/nieuw/company_visit$"))
     tab_to(page, "#title")
     page.keyboard.type("kbd rondleiding met het toetsenbord")
     tab_to(page, "#description")
@@ -232,13 +239,40 @@ def test_company_member_creates_an_offer_and_accepts_a_request(live_server, new_
     tab_to(page, kader)
     page.keyboard.press("Space")
     assert active(page, "el.checked") is True
-    tab_to(page, "#capacity")
-    page.keyboard.type("2")
+    tab_to(page, "#max_group_size")
+    page.keyboard.type("30")
+    tab_to(page, "#duration_minutes")
+    page.keyboard.type("90")
+    tab_to(page, "#wheelchair_access")
+    page.keyboard.press("Space")
+    assert active(page, "el.checked") is True
     found = tab_to(page, SUBMIT)
     assert "Opslaan" in found["describe"]
-    press_and_wait(page, "Enter", re.compile(r"/aanbod/\d+$"))
-    offer_path = path_of(page)
+    # Saved as a draft; a company visit happens on dates, so its dates page comes next.
+    press_and_wait(page, "Enter", re.compile(r"/aanbod/\d+/data$"))
+    dates_path = path_of(page)
+    offer_path = dates_path.removesuffix("/data")
 
+    day = date_to_type(page, "#slot-day")
+    tab_to(page, "#slot-day")
+    type_date(page, day)
+    expect(page.locator("#slot-day")).to_have_value(day.isoformat())
+    tab_to(page, "#slot-starts_at")
+    type_time(page, time(9, 30))
+    expect(page.locator("#slot-starts_at")).to_have_value("09:30")
+    tab_to(page, "#slot-ends_at")
+    type_time(page, time(11, 45))
+    expect(page.locator("#slot-ends_at")).to_have_value("11:45")
+    tab_to(page, "#slot-capacity")
+    page.keyboard.type("30")
+    found = tab_to(page, "main form:has(input[name=kind][value=slot]) button[type=submit]")
+    assert "Deze datum toevoegen" in found["describe"]
+    press_and_wait(page, "Enter", re.compile(re.escape(dates_path) + "$"))
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+
+    # Back to the offer, which can be submitted now that it has a date.
+    tab_to(page, f"main a[href$='{offer_path}']")
+    press_and_wait(page, "Enter", re.compile(re.escape(offer_path) + "$"))
     found = tab_to(page, "form[action$='/indienen'] button")
     assert "Ter controle indienen" in found["describe"]
     press_and_wait(page, "Enter", re.compile(re.escape(offer_path) + "$"))
@@ -301,7 +335,9 @@ SKIP_LINK_PAGES = {
     "login-form": (None, lambda world: "/account/inloggen"),
     "teacher-requests": ("teacher", lambda world: "/aanvragen"),
     "teacher-request-form": ("teacher-errors", lambda world: f"/aanvragen/aanbod/{world.offer}"),
-    "company-offer-form": ("company", lambda world: "/aanbod/nieuw"),
+    "company-offer-types": ("company", lambda world: "/aanbod/nieuw"),
+    "company-offer-form": ("company", lambda world: "/aanbod/nieuw/company_visit"),
+    "company-offer-dates": ("company", lambda world: f"/aanbod/{world.company_offer}/data"),
 }
 
 

@@ -1,5 +1,6 @@
-"""The walk: each visit in Dutch and English, checked with axe at desktop and phone width,
-and, once per page (desktop, Dutch), for a visible focus on every element in its tab order.
+"""The walk: each visit in Dutch and English, checked with axe at desktop width in both and at
+phone width in Dutch, measured for sideways scrolling on the phone in both, and, once per page
+(desktop, Dutch), for a visible focus on every element in its tab order.
 
 One browser context per role and language, signed in once through the real login form and
 reused for all of that role's pages (the visits come sorted by role). Each visit loads its page
@@ -165,14 +166,15 @@ class Walker:
                 f"GET {outcome.url} answered {response.status}, not {loaded}")
         if visit.action:
             response = visit.action(page)
-            _expect(not response.request.redirected_from,
+            _expect(visit.redirects or not response.request.redirected_from,
                     f"the submit was accepted (redirected to {urlsplit(response.url).path}), "
                     f"not answered {visit.status}")
             _expect(response.status == visit.status,
                     f"the submit answered {response.status}, not {visit.status}")
         self._check_state(page, outcome, language)
         self._check(page, outcome, f"desktop-{language}")
-        if language == LANGUAGES[0]:  # the focus ring does not depend on the language
+        first = language == LANGUAGES[0]
+        if first and visit.walks_focus:  # the focus ring does not depend on the language
             outcome.focus.update(focus_problems_on_page(page))
         page.set_viewport_size(VIEWPORTS["phone"])
         page.evaluate("() => new Promise(done => requestAnimationFrame(done))")
@@ -181,10 +183,13 @@ class Walker:
                 f"the window is {measured['innerWidth']}px wide, not a phone's")
         if measured["scrollWidth"] > measured["innerWidth"]:
             outcome.overflow.append((f"phone-{language}", measured))
-        self._check(page, outcome, f"phone-{language}")
+        # The phone's layout is checked by axe in the first language; the second language
+        # changes the words, not the markup, and its longer words are measured above.
+        self._check(page, outcome, f"phone-{language}", axe=first)
 
-    def _check(self, page, outcome, variant):
-        outcome.violations.extend((variant, violation) for violation in self._axe(page))
+    def _check(self, page, outcome, variant, axe=True):
+        if axe:
+            outcome.violations.extend((variant, violation) for violation in self._axe(page))
         if self.screenshots:
             os.makedirs(self.screenshots, exist_ok=True)
             page.screenshot(full_page=True, path=os.path.join(

@@ -4,13 +4,30 @@ Built once per session through the factories (the services), on the live server'
 which the journey test shares: every e-mail address and name starts with "a11y" so the two
 worlds never meet. The regions are Utrecht (full) and Groningen (empty), away from the
 journey's Zeeland, so the journey's companies never appear in these moderators' queues.
+
+The full company ("company") is an accredited training company with published offers of every
+type, offers in every status (draft, pending, rejected, published, paused, withdrawn, archived,
+published with a change waiting for the moderator), two locations, a logo, and a team: a
+colleague who joined by invitation, and invitations open, used, revoked and expired.
 """
+import io
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from PIL import Image
+from sqlalchemy import update
 
 from portal import security
 from portal.bookings import services as bookings
+from portal.bookings.models import Booking
+from portal.bookings.offer_life import withdraw_offer
+from portal.db import utcnow
+from portal.extensions import db
 from portal.moderation import services as moderation
+from portal.offers import lifecycle
+from portal.organisations import accreditation, profiles, teams
 from portal.organisations import services as organisations
+from portal.organisations.team_models import Invitation
 from portal.taxonomy.codes import AT_COMPANY, AT_SCHOOL, GUEST_LESSON, OFFER_TYPE_CODES
 from tests import factories
 
@@ -29,12 +46,19 @@ class World:
 
     logins: dict = field(default_factory=dict)    # role key -> e-mail address
     offers: dict = field(default_factory=dict)    # offer status -> id (the full company's)
+    by_type: dict = field(default_factory=dict)   # offer type -> a published offer, no requests
     bookings: dict = field(default_factory=dict)  # booking status -> id (full company/teacher)
+    slots: dict = field(default_factory=dict)     # "free" (no requests) / "booked" -> slot id
+    tokens: dict = field(default_factory=dict)    # invitation state -> the token of its link
     company: int = 0                              # the full company, approved
     empty_company: int = 0                        # approved, without offers or requests
     pending_company: int = 0                      # waiting for the Utrecht moderator
+    sbb_company: int = 0                          # approved; its SBB number waits for a check
     pending_offer: int = 0                        # waiting for the Utrecht moderator
     requestable_offer: int = 0                    # published, not yet requested by the teacher
+    location: int = 0                             # the full company's second location
+    school: int = 0                               # the full teacher's school
+    empty_school: int = 0                         # the school of teacher-empty
 
 
 def _person(world, key, role, full_name):
@@ -47,8 +71,8 @@ def _moderator(world, key, centre, full_name):
     organisations.add_member(actor=factories.admin(), organisation=centre, user=person)
 
 
-def _offer(company, number, status="published"):
-    offer_type = OFFER_TYPE_CODES[number % len(OFFER_TYPE_CODES)]
+def _offer(company, number, status="published", offer_type=None):
+    offer_type = offer_type or OFFER_TYPE_CODES[number % len(OFFER_TYPE_CODES)]
     mode = AT_SCHOOL if offer_type == GUEST_LESSON else AT_COMPANY
     return factories.offer(company, status=status, offer_type=offer_type, location_mode=mode,
                            travel_km=30 if mode == AT_SCHOOL else None,
@@ -69,6 +93,65 @@ def _bookings(world, owner, teacher, offers):
                           withdrawn=withdrawn.id, cancelled=cancelled.id)
 
 
+def _logo_png():
+    image = Image.new("RGB", (240, 80), (0, 84, 122))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    out.seek(0)
+    return out
+
+
+def _offers_in_every_status(world, company):
+    """Beside the published ones: draft, pending, rejected, paused, withdrawn, archived, and a
+    published offer whose new title waits for the moderator."""
+    owner = factories.owner_of(company)
+    world.offers["draft"] = _offer(company, 100, "draft").id
+    # A group activity without dates yet: its dates page is empty.
+    world.offers["draft-no-dates"] = factories.offer(
+        company, status="draft", slot_capacity=None,
+        title="A11y aanbod 102: nog zonder data").id
+    world.offers["pending"] = _offer(company, 101, "pending").id
+    rejected = _offer(company, 200, "pending")
+    moderation.reject_offer(actor=factories.admin(), offer=rejected,
+                            reason="Vermeld welke leeftijd de leerlingen minstens hebben.")
+    world.offers["rejected"] = rejected.id
+    paused = _offer(company, 201)
+    lifecycle.pause_offer(actor=owner, offer=paused, reason="De werkplaats wordt verbouwd.")
+    world.offers["paused"] = paused.id
+    withdrawn = _offer(company, 202)
+    withdraw_offer(actor=owner, offer=withdrawn, reason="De machine is verkocht.")
+    world.offers["withdrawn"] = withdrawn.id
+    world.offers["archived"] = factories.archived_offer(
+        company, title="A11y aanbod 203: afgelopen open dag").id
+    revised = _offer(company, 204)
+    factories.revise(revised, title="A11y aanbod 204: werkplaats, techniek en robots",
+                     description="Nieuw: leerlingen programmeren zelf een lasrobot.")
+    world.offers["revised"] = revised.id
+
+
+def _team(world, company):
+    """A colleague who joined by invitation (that link is used now), and invitations open (for
+    company-new, who has no company yet), revoked, expired, and one for a member of another
+    company."""
+    owner = factories.owner_of(company)
+    colleague = _person(world, "company-colleague", security.COMPANY_MEMBER,
+                        "A11y Collega Bedrijf")
+
+    def invite(address):
+        return teams.invite_member(actor=owner, organisation=company, email=address)
+
+    _, world.tokens["used"] = invite(colleague.email)
+    teams.accept_invitation(actor=colleague, token=world.tokens["used"])
+    _, world.tokens["open"] = invite(email("company-new"))
+    _, world.tokens["has-team"] = invite(email("company-empty"))
+    revoked, world.tokens["revoked"] = invite(email("revoked"))
+    teams.revoke_invitation(actor=owner, invitation=revoked)
+    expired, world.tokens["expired"] = invite(email("expired"))
+    db.session.execute(update(Invitation).where(Invitation.id == expired.id)
+                       .values(expires_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+
+
 def build():
     world = World()
     _person(world, "admin", security.ADMIN, "A11y Beheerder")
@@ -80,16 +163,22 @@ def build():
     owner = _person(world, "company", security.COMPANY_MEMBER, "A11y Bedrijfslid")
     company = factories.company(owner, place="Utrecht", name="A11y Techniek Utrecht")
     world.company = company.id
+    factories.accredit(company)  # before its BBL offers
+    world.location = factories.location(company, name="A11y Werkplaats Nieuwegein",
+                                        place="Nieuwegein", address="Industrieweg 4").id
+    profiles.set_company_logo(actor=owner, company=company, upload=_logo_png())
     published = [_offer(company, n) for n in range(PUBLISHED_OFFERS)]
-    world.offers["draft"] = _offer(company, 100, "draft").id
-    world.offers["pending"] = _offer(company, 101, "pending").id
-    rejected = _offer(company, 200, "pending")
-    moderation.reject_offer(actor=factories.admin(), offer=rejected,
-                            reason="Vermeld welke leeftijd de leerlingen minstens hebben.")
-    world.offers["rejected"] = rejected.id
     world.offers["published"] = published[0].id
-    world.pending_offer = world.offers["pending"]
+    world.offers["with-requests"] = published[1].id  # the open request's offer
     world.requestable_offer = published[0].id
+    # published[1:6] get requests below; from 7 on, one offer of each type has none.
+    for offer in published[7:7 + len(OFFER_TYPE_CODES)]:
+        world.by_type.setdefault(offer.offer_type, offer.id)
+    _offers_in_every_status(world, company)
+    world.pending_offer = world.offers["pending"]
+    # A second date, for a smallest group: the dates page lists two.
+    factories.slot(published[0], days=21, min_group=10)
+    world.slots["free"] = published[0].slots[0].id
 
     waiting_owner = _person(world, "company-pending", security.COMPANY_MEMBER,
                             "A11y Wachtend Bedrijfslid")
@@ -98,15 +187,35 @@ def build():
     world.pending_company = waiting.id
     _offer(waiting, 300, "pending")
 
+    rejected_owner = _person(world, "company-rejected", security.COMPANY_MEMBER,
+                             "A11y Afgewezen Bedrijfslid")
+    factories.rejected_company(owner=rejected_owner, place="Veenendaal",
+                               name="A11y Afgewezen Bedrijf",
+                               reason="Dit KvK-nummer hoort bij een ander bedrijf.")
+
+    sbb_owner = _person(world, "company-sbb", security.COMPANY_MEMBER, "A11y Leerbedrijf")
+    sbb_company = factories.company(sbb_owner, place="Houten", name="A11y Leerbedrijf Houten")
+    accreditation.set_sbb_number(actor=sbb_owner, company=sbb_company, number="100200400")
+    world.sbb_company = sbb_company.id
+
     empty_owner = _person(world, "company-empty", security.COMPANY_MEMBER, "A11y Leeg Bedrijfslid")
     world.empty_company = factories.company(empty_owner, place="Zeist",
                                             name="A11y Leeg Bedrijf").id
     _person(world, "company-new", security.COMPANY_MEMBER, "A11y Nieuw Bedrijfslid")
+    _team(world, company)
 
     teacher = _person(world, "teacher", security.TEACHER, "A11y Docent")
-    factories.school(teacher, place="Utrecht")
+    school = factories.school(teacher, place="Utrecht")
+    world.school = school.id
     _bookings(world, owner, teacher, published[1:6])
+    world.slots["booked"] = db.session.get(
+        Booking, world.bookings["requested"]).slot_id
     teacher_empty = _person(world, "teacher-empty", security.TEACHER, "A11y Docent Leeg")
-    factories.school(teacher_empty, place="Zeist")
-    _person(world, "teacher-new", security.TEACHER, "A11y Docent Nieuw")
+    world.empty_school = factories.school(teacher_empty, place="Zeist").id
+    newcomer = _person(world, "teacher-new", security.TEACHER, "A11y Docent Nieuw")
+    # teacher-new asked to join the full school once and was declined: may ask again.
+    declined = teams.request_to_join(actor=newcomer, school=school)
+    teams.decline_join_request(actor=teacher, join_request=declined)
+    joining = _person(world, "teacher-joining", security.TEACHER, "A11y Docent Aansluitend")
+    teams.request_to_join(actor=joining, school=school)
     return world

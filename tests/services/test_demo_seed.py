@@ -11,7 +11,12 @@ from portal.bookings.models import Booking
 from portal.extensions import db
 from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
-from portal.organisations.services import company_of, school_of, technocentrum_of
+from portal.organisations.services import (
+    company_of,
+    school_of,
+    technocentrum_of,
+    uncovered_provinces,
+)
 from portal.seeding.demo import DEMO_PASSWORD, load_demo
 from portal.taxonomy.codes import OFFER_TYPE_CODES
 
@@ -26,8 +31,21 @@ def column_values(column, *where):
     return set(db.session.scalars(select(column).where(*where).distinct()))
 
 
-def test_the_demo_data_set(make):
+def test_the_demo_data_set_loads_once_and_only_once(make):
+    """One test, as loading the demo takes a while: what it holds, then loading it again."""
     summary = load_demo()
+    _check_the_data_set(summary)
+    _check_the_logins(summary)
+    _check_the_life_of_offers()
+    assert uncovered_provinces() == []  # every province has a moderator, Belgium included
+    first = counts()
+
+    load_demo()
+
+    assert counts() == first
+
+
+def _check_the_data_set(summary):
 
     assert db.session.scalar(select(func.count(Technocentrum.id))) >= 4
     assert db.session.scalar(select(func.count(Company.id))) == 80
@@ -43,9 +61,7 @@ def test_the_demo_data_set(make):
     assert summary.text().startswith("demo data: ")
 
 
-def test_the_demo_shows_the_life_of_offers(make):
-    load_demo()
-
+def _check_the_life_of_offers():
     assert {"draft", "pending", "published", "paused", "withdrawn", "archived"} <= column_values(
         Offer.status)
     assert column_values(OfferRevision.status) == {"pending"}  # a change for the moderator
@@ -68,8 +84,8 @@ def test_the_demo_shows_the_life_of_offers(make):
     assert (len(demo_company.memberships), len(demo_school.memberships)) == (3, 2)
 
 
-def test_demo_logins_exist_for_every_role(make):
-    logins = dict(load_demo().logins)
+def _check_the_logins(summary):
+    logins = dict(summary.logins)
 
     roles = {}
     for email in logins.values():
@@ -81,12 +97,3 @@ def test_demo_logins_exist_for_every_role(make):
     assert technocentrum_of(roles[security.MODERATOR]) is not None
     assert company_of(roles[security.COMPANY_MEMBER]).is_approved
     assert school_of(roles[security.TEACHER]) is not None
-
-
-def test_loading_the_demo_twice_adds_nothing(make):
-    load_demo()
-    first = counts()
-
-    load_demo()
-
-    assert counts() == first

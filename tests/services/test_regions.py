@@ -1,10 +1,9 @@
 """Every province is some Technocentrum's region, so no company waits in nobody's queue."""
 import pytest
 
-from portal.accounts.services import find_user_by_email
 from portal.moderation.services import moderation_queue
 from portal.organisations.services import uncovered_provinces
-from portal.seeding.demo import DOMAIN, TECHNOCENTRA, load_demo
+from portal.seeding.demo import TECHNOCENTRA
 from portal.seeds import read_seed
 
 
@@ -28,13 +27,6 @@ def test_the_demo_technocentra_leave_no_province_uncovered(make):
     demo_technocentra(make)
 
     assert uncovered_provinces() == []
-
-
-def test_in_the_demo_data_every_province_has_a_moderator():
-    load_demo()
-
-    assert uncovered_provinces() == []
-    assert find_user_by_email(f"moderator.zeeland@{DOMAIN}") is not None
 
 
 @pytest.mark.parametrize("place, region", [("Charleroi", "BE-WAL"), ("Brussel", "BE-BRU")])
