@@ -37,7 +37,7 @@ from portal.organisations.services import (
 )
 from portal.organisations.teams import accept_invitation, invite_member
 from portal.seeds import read_seed
-from portal.taxonomy.holidays import holiday_region_of
+from portal.taxonomy.holidays import holiday_region_of, holidays_between
 from portal.taxonomy.services import level_by_code, sector_by_code
 
 DEMO_PASSWORD = "techniek-demo"
@@ -243,8 +243,12 @@ def _slots(owner, offer, position, today):
                    last=first + timedelta(days=120), starts_at=time(9, 0),
                    ends_at=time(11, 30), capacity=room, region=region, today=today)
         return
+    holidays = holidays_between(region, first, first + timedelta(days=120))
     for n in range(3):
-        add_slot(actor=owner, offer=offer, day=first + timedelta(days=17 * n + n % 2),
+        day = first + timedelta(days=17 * n + n % 2)
+        while any(start <= day <= end for start, end in holidays):
+            day += timedelta(days=7)  # schools are closed: the week after
+        add_slot(actor=owner, offer=offer, day=day,
                  starts_at=time(13, 0) if n % 2 else time(9, 30),
                  ends_at=time(15, 30) if n % 2 else time(12, 0), capacity=room,
                  min_group=15 if position % 5 == 0 and room >= 15 else None, today=today)

@@ -19,6 +19,7 @@ from portal.organisations.services import (
 )
 from portal.seeding.demo import DEMO_PASSWORD, load_demo
 from portal.taxonomy.codes import OFFER_TYPE_CODES
+from portal.taxonomy.holidays import holiday_region_of, holidays_between
 
 MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent)
 
@@ -72,6 +73,10 @@ def _check_the_life_of_offers():
             assert any(slot.day >= today for slot in offer.slots), offer
         else:
             assert offer.capacity >= 1 and offer.starts_on is not None, offer
+    # No date falls in the school holidays of the company's own region.
+    in_holidays = [slot for offer in published for slot in offer.slots if holidays_between(
+        holiday_region_of(offer.company.place.province.code), slot.day, slot.day)]
+    assert not in_holidays
     series = [o for o in published if len(o.slots) > 3]
     assert series, "some offers have a weekly series of dates"
     bbl = [o for o in published if o.offer_type == "apprenticeship"]
