@@ -42,3 +42,26 @@ def app_on_empty_database(tmp_path, name, **settings):
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+# A two-town gazetteer: enough for tests of concurrency, and quick to load.
+ZEELAND_TOWNS = {
+    "1": {"geonameid": 2745392, "name": "Vlissingen", "latitude": 51.4425, "longitude": 3.57361,
+          "countrycode": "NL", "admin1code": "10", "population": 44485, "alternatenames": []},
+    "2": {"geonameid": 2750896, "name": "Middelburg", "latitude": 51.5, "longitude": 3.61389,
+          "countrycode": "NL", "admin1code": "10", "population": 46485, "alternatenames": []},
+}
+
+
+@contextmanager
+def app_with_two_towns(tmp_path, name):
+    """An app of its own whose database holds the schema and the reference data, with
+    Vlissingen and Middelburg as its only places."""
+    from portal.seeding.reference import load_reference
+
+    with app_on_empty_database(tmp_path, name) as app:
+        with app.app_context():
+            db.create_all()
+            load_reference(cities=ZEELAND_TOWNS)
+            db.session.remove()
+        yield app

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 
 from portal import security
 from portal.audit import record_event
@@ -165,7 +165,6 @@ def open_slots_by_offer(offer_ids, today=None, per_offer=3):
 
 def has_open_slot(offer_id_column, today: date):
     """A SQL condition: the offer has a slot from today on with room left."""
-    return select(func.count(Slot.id)).where(
-        Slot.offer_id == offer_id_column, Slot.day >= today,
-        Slot.taken < Slot.capacity).correlate(Offer).scalar_subquery() > 0
+    return exists().where(Slot.offer_id == offer_id_column, Slot.day >= today,
+                          Slot.taken < Slot.capacity).correlate(Offer)
 

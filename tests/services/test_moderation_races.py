@@ -21,27 +21,16 @@ from portal.extensions import db
 from portal.moderation import services as moderation
 from portal.offers.models import Offer
 from portal.organisations.models import Company
-from portal.seeding.reference import load_reference
 from tests import factories
-from tests.databases import app_on_empty_database
+from tests.databases import app_with_two_towns
 
 pytestmark = pytest.mark.own_app
 
-CITIES = {  # a two-town gazetteer is enough here
-    "1": {"geonameid": 2745392, "name": "Vlissingen", "latitude": 51.4425, "longitude": 3.57361,
-          "countrycode": "NL", "admin1code": "10", "population": 44485, "alternatenames": []},
-    "2": {"geonameid": 2750896, "name": "Middelburg", "latitude": 51.5, "longitude": 3.61389,
-          "countrycode": "NL", "admin1code": "10", "population": 46485, "alternatenames": []},
-}
 
 
 @pytest.fixture
 def race_app(tmp_path):
-    with app_on_empty_database(tmp_path, "moderation_races") as app:
-        with app.app_context():
-            db.create_all()
-            load_reference(cities=CITIES)
-            db.session.remove()
+    with app_with_two_towns(tmp_path, "moderation_races") as app:
         yield app
 
 

@@ -17,21 +17,15 @@ from portal.extensions import db
 from portal.organisations import teams
 from portal.organisations.models import Membership, Organisation
 from portal.organisations.team_models import APPROVED, JoinRequest
-from portal.seeding.reference import load_reference
 from tests import factories
-from tests.databases import app_on_empty_database
-from tests.services.test_booking_races import CITIES
+from tests.databases import app_with_two_towns
 
 pytestmark = pytest.mark.own_app
 
 
 @pytest.fixture
 def race_app(tmp_path):
-    with app_on_empty_database(tmp_path, "team_races") as app:
-        with app.app_context():
-            db.create_all()
-            load_reference(cities=CITIES)
-            db.session.remove()
+    with app_with_two_towns(tmp_path, "team_races") as app:
         yield app
 
 

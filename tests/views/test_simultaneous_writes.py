@@ -17,29 +17,18 @@ from portal import security
 from portal.bookings.models import Booking
 from portal.extensions import db
 from portal.organisations.models import School
-from portal.seeding.reference import load_reference
 from tests import factories
-from tests.databases import app_on_empty_database
+from tests.databases import app_on_empty_database, app_with_two_towns
 from tests.views.helpers import find_form, login, text
 
 pytestmark = pytest.mark.own_app
 
 SCHOOLS = 20
-CITIES = {  # a two-town gazetteer is enough here
-    "1": {"geonameid": 2745392, "name": "Vlissingen", "latitude": 51.4425, "longitude": 3.57361,
-          "countrycode": "NL", "admin1code": "10", "population": 44485, "alternatenames": []},
-    "2": {"geonameid": 2750896, "name": "Middelburg", "latitude": 51.5, "longitude": 3.61389,
-          "countrycode": "NL", "admin1code": "10", "population": 46485, "alternatenames": []},
-}
 
 
 @pytest.fixture
 def own_app(tmp_path):
-    with app_on_empty_database(tmp_path, "simultaneous_writes") as app:
-        with app.app_context():
-            db.create_all()
-            load_reference(cities=CITIES)
-            db.session.remove()
+    with app_with_two_towns(tmp_path, "simultaneous_writes") as app:
         yield app
 
 
