@@ -53,17 +53,20 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from portal.accounts.views import bp as accounts
+    from portal.bookings.feed_views import bp as calendar
     from portal.bookings.views import bp as bookings
+    from portal.bookings.waitlist_views import bp as waitlist
     from portal.geo.views import bp as geo
     from portal.matching.views import bp as matching
     from portal.moderation.views import bp as moderation
+    from portal.notifications.views import bp as notifications
     from portal.offers.views import bp as offers
     from portal.organisations.team_views import bp as teams
     from portal.organisations.views import bp as organisations
     from portal.public.views import bp as public
 
     for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
-                      moderation):
+                      waitlist, calendar, moderation, notifications):
         app.register_blueprint(blueprint)
 
 

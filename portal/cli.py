@@ -7,6 +7,22 @@ from portal.extensions import db
 seed = AppGroup("seed", help="Load reference data and the demo data set.")
 geo = AppGroup("geo", help="The gazetteer of places.")
 offers = AppGroup("offers", help="Offers of the companies.")
+tasks = AppGroup("tasks", help="Time-driven work: reminders, questions, expiries, digests.")
+
+
+@tasks.command("run")
+def tasks_run():
+    """Do the time-driven work that is due (idempotent; run it every few minutes from cron or a
+    systemd timer): reminders 48 hours before, "did it happen?" the day after, expired
+    waiting-list offers, archiving ended offers, daily digests."""
+    from portal.bookings.due import run_due
+
+    lines = run_due()
+    for line in lines:
+        click.echo(line)
+    if any(line.endswith("failed (see the log)") for line in lines):
+        # cron and systemd report a failing run; the other steps have done their work
+        raise SystemExit(1)
 
 
 @offers.command("archive")
@@ -74,3 +90,8 @@ def register_cli(app):
     app.cli.add_command(geo)
     app.cli.add_command(offers)
     app.cli.add_command(create_admin)
+    app.cli.add_command(tasks)
+
+    from portal.notifications.cli import outbox
+
+    app.cli.add_command(outbox)

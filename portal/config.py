@@ -46,11 +46,27 @@ class Config:
     # No request may carry more: Werkzeug answers 413 from the Content-Length header, before
     # reading the body. A logo may have 2 MB (organisations/logos.py), plus the form around it.
     MAX_CONTENT_LENGTH = 3 * 1024 * 1024
+    # Where the portal is reached: links in e-mail and calendar entries are built on it.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    # E-mail: the outbox worker (`flask outbox work`) delivers to this SMTP server.
+    MAIL_FROM = _env("MAIL_FROM", "Techniekportaal <noreply@localhost>")
+    SMTP_HOST = _env("SMTP_HOST", "localhost")
+    SMTP_PORT = int(_env("SMTP_PORT", "25"))
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_SSL = _env_bool("SMTP_SSL", False)
+    SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "30"))
+    # A message not delivered this many days after it was written is marked failed.
+    MAIL_GIVE_UP_DAYS = float(_env("MAIL_GIVE_UP_DAYS", "3"))
+    # A development-only page that shows the outbox as a mailbox (no SMTP server needed).
+    DEV_MAILBOX = False
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    DEV_MAILBOX = True
 
 
 class TestingConfig(Config):

@@ -1,8 +1,9 @@
 """Every model of every feature, imported in one place for Alembic and the mappers."""
-from portal.accounts.models import User
+from portal.accounts.models import AccountToken, User
 from portal.audit import AuditEvent
-from portal.bookings.models import Booking
+from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
+from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer, OfferRevision, Slot
 from portal.organisations.models import (
     Company,
@@ -16,7 +17,8 @@ from portal.organisations.team_models import Invitation, JoinRequest
 from portal.taxonomy.models import EducationLevel, Sector
 
 __all__ = [
-    "AuditEvent", "Booking", "Company", "EducationLevel", "Invitation", "JoinRequest",
+    "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
+    "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
     "Landsdeel", "Location", "Membership", "Offer",
     "OfferRevision", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",

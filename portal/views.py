@@ -14,6 +14,7 @@ from portal import security
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db, login_manager
 from portal.labels import SCHOOL_STAGES, status_label, status_style
+from portal.notifications.outbox import external_url
 
 
 def register_error_pages(app):
@@ -92,6 +93,7 @@ def register_template_globals(app):
         status_label=status_label,
         status_style=status_style,
         school_stages=SCHOOL_STAGES,
+        mail_url=external_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""

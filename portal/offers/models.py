@@ -155,7 +155,7 @@ class Slot(TimestampMixin, Base):
     min_group: Mapped[int | None]
 
     offer = relationship("Offer", back_populates="slots")
-    bookings = relationship("Booking", back_populates="slot")
+    bookings = relationship("Booking", back_populates="slot", foreign_keys="Booking.slot_id")
 
     @property
     def room(self):
