@@ -1,20 +1,31 @@
-"""Use cases of accounts: registration, signing in, loading the signed-in user."""
+"""Use cases of accounts: registration, signing in, loading the signed-in user.
+
+Password reset and address confirmation are in recovery.py and confirmation.py, the settings
+page's use cases in preferences.py."""
 import re
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import security
-from portal.accounts.models import User
+from portal.accounts import tokens
+from portal.accounts.models import CONFIRM_EMAIL, User
 from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.notifications.outbox import notify
 
 SELF_SERVICE_ROLES = (security.COMPANY_MEMBER, security.TEACHER)
 # The form checks addresses thoroughly; the service refuses what can never be one.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_LENGTH = 10
+# The languages of the site and of e-mail; Dutch unless the user chose otherwise.
+LOCALES = ("nl", "en")
+DEFAULT_LOCALE = "nl"
+# How long the link that confirms an address works.
+CONFIRM_LIFETIME = timedelta(days=7)
 
 
 def load_user(user_id):
@@ -54,14 +65,25 @@ def create_user(*, email, full_name, password, role):
     return user
 
 
-def register_user(*, email, full_name, password, role):
-    """Someone signs up as a company member or a teacher."""
+def register_user(*, email, full_name, password, role, locale=DEFAULT_LOCALE, now=None):
+    """Someone signs up as a company member or a teacher, in the language of the registration
+    page; the link that confirms their address goes out with the same commit."""
     if role not in SELF_SERVICE_ROLES:
         raise ValidationFailed({"role": _("Choose a valid role.")})
+    now = now or utcnow()
     user = create_user(email=email, full_name=full_name, password=password, role=role)
+    user.locale = locale if locale in LOCALES else DEFAULT_LOCALE
+    send_confirmation_link(user, now=now)
     record_event(user, "user.registered", user, role=role)
     db.session.commit()
     return user
+
+
+def send_confirmation_link(user, *, now):
+    """Write the e-mail with a link that confirms the user's present address (no commit)."""
+    secret = tokens.issue_token(user, CONFIRM_EMAIL, now=now, lifetime=CONFIRM_LIFETIME)
+    return notify(user, "account.confirm_email", token=secret, change=False,
+                  days=CONFIRM_LIFETIME.days)
 
 
 def authenticate(*, email, password):
