@@ -14,6 +14,9 @@ STATUS_LABELS = {
     "accepted": _l("Accepted"),
     "declined": _l("Declined"),
     "cancelled": _l("Cancelled"),
+    "counter_proposed": _l("Counter-proposal"),
+    "completed": _l("Took place"),
+    "no_show": _l("Did not take place"),
 }
 
 # Bootstrap colour of each status badge.
@@ -22,12 +25,15 @@ STATUS_STYLES = {
     "rejected": "danger", "withdrawn": "secondary", "requested": "warning",
     "accepted": "success", "declined": "danger", "cancelled": "secondary",
     "paused": "warning", "archived": "secondary",
+    "counter_proposed": "info", "completed": "success", "no_show": "secondary",
 }
 
 SCHOOL_STAGES = {"po": _l("Primary school (PO)"), "vo": _l("Secondary school (VO)"),
                  "mbo": _l("Vocational school (MBO)")}
 
 def status_label(code):
+    """What people read for a status code; the code itself only for one nobody labelled (a
+    test checks every status of offers, companies and requests has a label)."""
     return STATUS_LABELS.get(code, code)
 
 

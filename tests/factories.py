@@ -170,6 +170,36 @@ def booking(offer_=None, teacher=None, **overrides):
     return bookings.request_booking(actor=teacher, offer=offer_, **fields)
 
 
+def accepted(booking_, message="Welkom!"):
+    """The request, accepted by its company's owner."""
+    return bookings.accept_booking(actor=owner_of(booking_.offer.company), booking=booking_,
+                                   message=message)
+
+
+def past_booking(offer_=None, teacher=None, days_ago=3, accept=True, **overrides):
+    """A request for a date of the offer that passed `days_ago` days ago, made a week before it
+    (and accepted then, unless `accept` is False)."""
+    offer_ = offer_ or offer()
+    day = date.today() - timedelta(days=days_ago)
+    then = day - timedelta(days=7)
+    past = slots.add_slot(actor=owner_of(offer_.company), offer=offer_, day=day,
+                          starts_at=time(9, 0), ends_at=time(11, 30), capacity=60, today=then)
+    made = booking(offer_, teacher, slot_id=past.id, today=then, **overrides)
+    if accept:
+        bookings.accept_booking(actor=owner_of(offer_.company), booking=made, today=then)
+    return made
+
+
+def completed_booking(offer_=None, teacher=None, **overrides):
+    """A request whose date passed and that both sides say took place."""
+    from portal.bookings.outcomes import report_outcome
+
+    made = past_booking(offer_, teacher, **overrides)
+    report_outcome(actor=made.requested_by, booking=made, held=True)
+    report_outcome(actor=owner_of(made.offer.company), booking=made, held=True)
+    return made
+
+
 def accredit(company_, number="100200300"):
     """Make the company an accredited training company, as its moderator would."""
     from portal.organisations import accreditation

@@ -3,15 +3,29 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.bookings.rules import ACCEPT, CANCEL, DECLINE, WITHDRAW
+from portal.bookings.rules import (
+    ACCEPT,
+    ACCEPT_COUNTER,
+    CANCEL,
+    COMMENT_MAX,
+    DECLINE,
+    DECLINE_COUNTER,
+    MAX_PUPILS,
+    MESSAGE_MAX,
+    WITHDRAW,
+)
 from portal.forms import choices
+
+
+def _number(value):
+    return int(value) if value not in (None, "") else None
 
 
 class RequestForm(FlaskForm):
     """A request for a slot and a number of pupils (group activities), or for places from a
     start date (placements); the view keeps the fields of the offer's kind."""
 
-    slot_id = RadioField(_l("Date"), coerce=lambda v: int(v) if v else None,
+    slot_id = RadioField(_l("Date"), coerce=_number,
                          validators=[DataRequired(_l("Choose a date."))])
     wanted_on = DateField(_l("Start date"), validators=[DataRequired(_l("Choose a date."))])
     group_size = IntegerField(_l("Number of pupils"), validators=[
@@ -19,10 +33,10 @@ class RequestForm(FlaskForm):
         NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500."))])
     teachers = IntegerField(_l("Accompanying teachers"), default=0, validators=[
         Optional(), NumberRange(min=0, max=20, message=_l("Enter 0 to 20."))])
-    level_id = SelectField(_l("Level of the group"), coerce=lambda v: int(v) if v else None,
+    level_id = SelectField(_l("Level of the group"), coerce=_number,
                            validators=[DataRequired(_l("Choose a level."))])
     message = TextAreaField(_l("Message to the company"), validators=[
-        Optional(), Length(max=4000)])
+        Optional(), Length(max=MESSAGE_MAX)])
 
     def fit(self, offer, slot_pairs):
         """Keep the fields of the offer's kind: a slot or a start date."""
@@ -41,14 +55,80 @@ class RequestForm(FlaskForm):
         self.level_id.choices = choices(pairs, blank=_l("Choose a level"))
 
 
+ANSWERS = (ACCEPT, DECLINE, WITHDRAW, CANCEL, ACCEPT_COUNTER, DECLINE_COUNTER)
+
+
 class AnswerForm(FlaskForm):
     """One card on a request's page; which buttons it shows depends on the side and status.
 
     `action` is sent by the pressed button (<button name="action" value="decline">); no page
     offers any other value, so a wrong one is a bad request, not a mistake to explain."""
 
-    action = StringField(validators=[InputRequired(), AnyOf((ACCEPT, DECLINE, WITHDRAW, CANCEL))])
-    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=4000)])
+    action = StringField(validators=[InputRequired(), AnyOf(ANSWERS)])
+    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MESSAGE_MAX)])
+
+
+class CounterForm(FlaskForm):
+    """The company's counter-proposal: another date of the offer (or start date of a
+    placement), another group size, or both; with a message saying why."""
+
+    slot_id = SelectField(_l("Another date"), coerce=_number, validators=[Optional()])
+    wanted_on = DateField(_l("Another start date"), validators=[Optional()])
+    group_size = IntegerField(_l("Another group size"), validators=[
+        Optional(), NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500."))])
+    message = TextAreaField(_l("Why, and what you propose"), validators=[
+        DataRequired(_l("Tell the school why you propose this.")), Length(max=MESSAGE_MAX)])
+
+    def fit(self, booking, slot_pairs):
+        """The offer's other open dates (group activities), or a start date (placements)."""
+        if booking.offer.has_slots:
+            del self.wanted_on
+            self.slot_id.choices = choices(slot_pairs, blank=_l("Keep the requested date"))
+            self.group_size.description = _l("Leave empty to keep %(n)d pupils.",
+                                             n=booking.group_size)
+        else:
+            del self.slot_id
+            self.group_size.label.text = _l("Another number of places")
+            self.group_size.description = _l("Leave empty to keep %(n)d places.",
+                                             n=booking.group_size)
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your message"), validators=[
+        DataRequired(_l("Write a message first.")), Length(max=MESSAGE_MAX)])
+
+
+YES, NO = "yes", "no"
+
+
+class OutcomeForm(FlaskForm):
+    held = RadioField(_l("Did it take place?"), choices=choices([
+        (YES, _l("Yes, it took place")), (NO, _l("No, it did not"))]),
+                      validators=[InputRequired(_l("Choose yes or no."))])
+
+
+class EvaluationForm(FlaskForm):
+    """The evaluation of one side; the view keeps the fields of the reader's side."""
+
+    rating = RadioField(_l("Your rating"), coerce=_number, choices=choices([
+        (1, _l("1 – poor")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 – excellent"))]),
+        validators=[InputRequired(_l("Choose a rating from 1 to 5."))])
+    pupils_reached = IntegerField(_l("Pupils who took part"), validators=[
+        InputRequired(_l("Enter the number of pupils who took part.")),
+        NumberRange(min=0, max=MAX_PUPILS, message=_l("Enter a number from 0 to 1000."))])
+    girls = IntegerField(_l("Of them girls"), validators=[
+        InputRequired(_l("Enter how many of them were girls.")),
+        NumberRange(min=0, max=MAX_PUPILS, message=_l("Enter a number from 0 to 1000."))])
+    host_again = RadioField(_l("Would you host this school again?"), choices=choices([
+        (YES, _l("Yes")), (NO, _l("No"))]), validators=[InputRequired(_l("Choose yes or no."))])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=COMMENT_MAX)])
+
+    def fit(self, school_side):
+        if school_side:
+            del self.host_again
+        else:
+            del self.pupils_reached
+            del self.girls
 
 
 class WithdrawOfferForm(FlaskForm):

@@ -1,37 +1,51 @@
-"""Use cases of bookings: a school requests an offer, the company answers."""
+"""Use cases of a request's life up to the activity: a school requests an offer; the company
+accepts, declines or proposes something else; the school takes or leaves that proposal, or
+withdraws; either side cancels. Its messages are in conversation.py, "did it take place?" and
+the evaluations in outcomes.py, the lists in lists.py.
 
+Every change of status is one UPDATE conditional on the status the page was read with
+(`move`), and every claim of room one UPDATE conditional on the room left (`take_room`), so
+whatever arrives at once, a request is answered once and the capacity is never exceeded.
+"""
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from portal import security
 from portal.audit import record_event
 from portal.bookings import rules
+from portal.bookings.calendar import CANCEL as CANCEL_ENTRY
+from portal.bookings.calendar import REQUEST
+from portal.bookings.conversation import add_message, clean_text
+from portal.bookings.due import starts_at
+from portal.bookings.lists import (  # noqa: F401  (re-exported for the callers of old)
+    bookings_for_company,
+    bookings_for_school,
+    get_booking_for,
+)
 from portal.bookings.models import Booking
+from portal.bookings.notices import CANCEL_CONFIRMED_MAIL, CONFIRMED_MAIL, tell
+from portal.bookings.parties import actions_of, require_side, side_of
+from portal.bookings.rules import COMPANY, SCHOOL
+from portal.bookings.waitlist import offer_freed_room
+from portal.bookings.wording import explain
 from portal.db import local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.offers.models import PAUSED, PUBLISHED, Offer, Slot
-from portal.organisations.services import is_member, school_of
+from portal.organisations.services import school_of
 from portal.taxonomy.models import EducationLevel
 
-MESSAGE_MAX = 4000
+MESSAGE_MAX = rules.MESSAGE_MAX
 
 
-def _text(value, field, required=False):
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed({field: _("Write a short message.")})
-    if len(value) > MESSAGE_MAX:
-        raise ValidationFailed({field: _("Keep it under %(n)d characters.", n=MESSAGE_MAX)})
-    return value
+# --- requesting ----------------------------------------------------------------------------
 
 
 def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_on=None,
-                    teachers=0, message="", today=None):
+                    teachers=0, message="", today=None, now=None):
     """A teacher requests a published offer: a slot for a number of pupils (group activities)
-    or a number of places from a start date (placements)."""
+    or a number of places from a start date (placements). The message opens the request's
+    conversation; the company is told by e-mail."""
     security.require_role(actor, *security.SCHOOL_ROLES)
     school = school_of(actor)
     security.require(school is not None, "teacher without a school")
@@ -43,77 +57,45 @@ def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_
         errors[""] = _("The company has paused this offer; it takes no new requests for now.")
     elif open_request_of(school, offer) is not None:
         errors[""] = _("Your school already has a request for this offer waiting for an answer.")
-    if group_size is None or group_size < 1:
-        errors["group_size"] = _("A group has at least one pupil.")
-    if teachers is None or not 0 <= teachers <= 20:
-        errors["teachers"] = _("Enter 0 to 20 accompanying teachers.")
-    if offer.has_slots:
-        slot, wanted_on = _requested_slot(offer, slot_id, today, errors), None
-        if slot is not None:
-            wanted_on = slot.day
-            _check_group(offer, slot, group_size, teachers, errors)
-    else:
-        slot = None
-        _check_places(offer, wanted_on, group_size, today, errors)
+    slot = slot_of(offer, slot_id) if offer.has_slots else None
+    problems = rules.check_request(
+        group_size=group_size, teachers=teachers, today=today, slot=slot_room(slot),
+        limits=group_rules(offer), wanted_on=wanted_on, period=(offer.starts_on, offer.ends_on),
+        places=(offer.places_left, offer.capacity), placement=not offer.has_slots)
+    problems.update(rules.check_text(message))
+    for field, text in explain(problems).items():
+        errors.setdefault(field, text)
     level = db.session.get(EducationLevel, level_id) if level_id else None
     if level is None or level not in offer.levels:
         errors["level_id"] = _("Choose one of the levels this offer serves.")
     if errors:
         raise ValidationFailed(errors)
     booking = Booking(offer=offer, slot=slot, school=school, requested_by_id=actor.id,
-                      status=rules.REQUESTED, wanted_on=wanted_on, group_size=group_size,
-                      teachers=teachers or 0, education_level=level,
-                      message=_text(message, "message"))
+                      status=rules.REQUESTED, wanted_on=slot.day if slot else wanted_on,
+                      group_size=group_size, teachers=teachers or 0, education_level=level)
     db.session.add(booking)
+    text = clean_text(message)
+    add_message(booking, actor, SCHOOL, "request", text, now)
     record_event(actor, "booking.requested", booking, offer_id=offer.id,
                  slot_id=slot.id if slot else None, pupils=group_size)
+    tell(booking, COMPANY, "booking.requested", message=text)
     db.session.commit()
     return booking
 
 
-def _requested_slot(offer, slot_id, today, errors):
+def slot_of(offer, slot_id):
+    """The offer's slot of that id, or None (no such slot, or another offer's)."""
     slot = db.session.get(Slot, slot_id) if slot_id else None
-    if slot is None or slot.offer_id != offer.id:
-        errors["slot_id"] = _("Choose one of the offer's dates.")
-        return None
-    if slot.day < today:
-        errors["slot_id"] = _("This date has passed; choose a later one.")
-        return None
-    return slot
+    return slot if slot is not None and slot.offer_id == offer.id else None
 
 
-def _check_group(offer, slot, group_size, teachers, errors):
-    if group_size is None or group_size < 1 or "teachers" in errors:
-        return
-    needed = group_size + ((teachers or 0) if offer.counts_teachers else 0)
-    smallest = max(slot.min_group or 0, offer.min_group_size or 0)
-    if slot.room <= 0:
-        errors["slot_id"] = _("This date is full; choose another.")
-    elif needed > slot.room:
-        errors["group_size"] = ngettext(
-            "Only one place is left on this date.",
-            "Only %(num)d places are left on this date.", slot.room)
-    elif offer.max_group_size and group_size > offer.max_group_size:
-        errors["group_size"] = _("This offer takes groups of at most %(n)d pupils.",
-                                 n=offer.max_group_size)
-    elif group_size < smallest:
-        errors["group_size"] = _("This offer takes groups of at least %(n)d pupils.",
-                                 n=smallest)
+def slot_room(slot):
+    return rules.SlotRoom(slot.day, slot.room, slot.min_group) if slot is not None else None
 
 
-def _check_places(offer, wanted_on, group_size, today, errors):
-    if offer.is_full:
-        errors[""] = ngettext("This offer is full: its only place is taken.",
-                              "This offer is full: all %(num)d places are taken.",
-                              offer.capacity)
-    elif group_size is not None and group_size > offer.places_left:
-        errors["group_size"] = ngettext("Only one place is free.",
-                                        "Only %(num)d places are free.", offer.places_left)
-    first, last = rules.date_window(today, offer.starts_on, offer.ends_on)
-    if wanted_on is None or wanted_on < today:
-        errors["wanted_on"] = _("Choose today or a later date.")
-    elif wanted_on < first or (last is not None and wanted_on > last):
-        errors["wanted_on"] = _("Choose a date within the offer's period.")
+def group_rules(offer):
+    return rules.GroupRules(offer.min_group_size, offer.max_group_size,
+                            bool(offer.counts_teachers))
 
 
 def open_request_of(school, offer):
@@ -123,7 +105,7 @@ def open_request_of(school, offer):
     flood of them would push the company down the search (the fairness rule)."""
     return db.session.scalar(select(Booking).where(
         Booking.school_id == school.id, Booking.offer_id == offer.id,
-        Booking.status == rules.REQUESTED).order_by(Booking.id).limit(1))
+        Booking.status.in_(rules.OPEN)).order_by(Booking.id).limit(1))
 
 
 def date_window_for(offer, today=None):
@@ -131,28 +113,49 @@ def date_window_for(offer, today=None):
     return rules.date_window(today or local_today(), offer.starts_on, offer.ends_on)
 
 
-def _refuse(errors):
+# --- moving a request on ---------------------------------------------------------------------
+
+
+def refuse(errors):
     """Undo what this use case wrote so far, then refuse it."""
     db.session.rollback()
     raise ValidationFailed(errors)
 
 
-def _move(booking, wanted):
-    """Move the booking to `wanted` with one UPDATE conditional on the status it was read with,
-    so of two people answering at once only one succeeds. Returns the previous status."""
+def gone(action):
+    """Why an action is refused that the page offered: the request moved on meanwhile."""
+    if action == rules.CANCEL:
+        return {"": _("Only an accepted request can be cancelled, and only until its date.")}
+    if action in (rules.ACCEPT_COUNTER, rules.DECLINE_COUNTER):
+        return {"": _("This proposal has already been answered.")}
+    return {"": _("This request has already been answered.")}
+
+
+def gate(actor, booking, side, action, today=None):
+    """Let `actor` take `action` for `side` only if it is a member of that side (NotAllowed)
+    and the request, as read, offers that action (ValidationFailed)."""
+    require_side(actor, booking, side)
+    if action not in actions_of(booking, side, today or local_today()):
+        raise ValidationFailed(gone(action))
+
+
+def move(booking, wanted, action, **values):
+    """Move the booking to `wanted` (setting `values` too) with one UPDATE conditional on the
+    status it was read with, so of two people answering at once only one succeeds. The booking
+    is then read again. Returns the previous status."""
     current = booking.status
-    answered = {"": _("This request has already been answered.")}
     if not rules.can_transition(current, wanted):
-        _refuse(answered)
+        refuse(gone(action))
     result = db.session.execute(
         update(Booking).where(Booking.id == booking.id, Booking.status == current)
-        .values(status=wanted).execution_options(synchronize_session=False))
+        .values(status=wanted, **values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        _refuse(answered)
+        refuse(gone(action))
+    db.session.expire(booking)
     return current
 
 
-def _take_room(booking):
+def take_room(booking, full=None):
     """Claim the request's room with one conditional UPDATE: on its slot (pupils) or on the
     offer (places). Whatever arrives at once, the capacity is never exceeded."""
     needed = booking.room_needed
@@ -160,15 +163,16 @@ def _take_room(booking):
         statement = (update(Slot).where(Slot.id == booking.slot_id,
                                         Slot.taken + needed <= Slot.capacity)
                      .values(taken=Slot.taken + needed))
-        full = _("There is no room left on this date for this group; decline this request.")
+        full = full or _("There is no room left on this date for this group; decline this "
+                         "request.")
     else:
         statement = (update(Offer).where(Offer.id == booking.offer_id,
                                          Offer.places_taken + needed <= Offer.capacity)
                      .values(places_taken=Offer.places_taken + needed))
-        full = _("Not enough places of this offer are free; decline this request.")
+        full = full or _("Not enough places of this offer are free; decline this request.")
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        _refuse({"": full})
+        refuse({"": full})
     booking.room_taken = needed
 
 
@@ -186,93 +190,83 @@ def release_room(booking):
     booking.room_taken = 0
 
 
-def _require_company_side(actor, booking):
-    security.require(security.has_role(actor, security.COMPANY_MEMBER)
-                     and is_member(actor, booking.offer.company), "not this offer's company")
+def tell_both(booking, kind, *, acting, calendar, **context):
+    """Tell the other side with a message of `kind` and the side that is `acting` with the
+    matching confirmation, each with the calendar entry (`calendar` "REQUEST" on an
+    acceptance, "CANCEL" on a cancellation): every calendar that has the activity gets each
+    change of it, under the same UID and with the SEQUENCE the change raised."""
+    confirmation = CONFIRMED_MAIL if calendar == REQUEST else CANCEL_CONFIRMED_MAIL
+    tell(booking, rules.other_side(acting), kind, calendar=calendar, **context)
+    tell(booking, acting, confirmation, calendar=calendar, **context)
 
 
-def accept_booking(*, actor, booking, message=""):
-    """The company accepts; the date is fixed and one place is taken."""
-    _require_company_side(actor, booking)
-    response = _text(message, "message")
-    _move(booking, rules.ACCEPTED)
-    _take_room(booking)
-    _answer(actor, booking, response, "booking.accepted")
+# --- the company answers ---------------------------------------------------------------------
+
+
+def accept_booking(*, actor, booking, message="", now=None, today=None):
+    """The company accepts: the date is fixed, the group's room is taken, and the school gets
+    the answer with a calendar entry; the company a confirmation with the same entry."""
+    gate(actor, booking, COMPANY, rules.ACCEPT, today)
+    text = clean_text(message)
+    now = now or utcnow()
+    move(booking, rules.ACCEPTED, rules.ACCEPT, decided_by_id=actor.id, decided_at=now,
+          sequence=booking.sequence + 1)
+    take_room(booking)
+    add_message(booking, actor, COMPANY, "accept", text, now)
+    record_event(actor, "booking.accepted", booking)
+    tell_both(booking, "booking.accepted", acting=COMPANY, calendar=REQUEST, message=text,
+              via=rules.ACCEPT)
+    db.session.commit()
     return booking
 
 
-def decline_booking(*, actor, booking, message):
+def decline_booking(*, actor, booking, message, now=None, today=None):
     """The company declines, and says why."""
-    _require_company_side(actor, booking)
-    response = _text(message, "message", required=True)
-    _move(booking, rules.DECLINED)
-    _answer(actor, booking, response, "booking.declined", reason=response)
+    gate(actor, booking, COMPANY, rules.DECLINE, today)
+    text = clean_text(message, required=True)
+    now = now or utcnow()
+    move(booking, rules.DECLINED, rules.DECLINE, decided_by_id=actor.id, decided_at=now)
+    add_message(booking, actor, COMPANY, "decline", text, now)
+    record_event(actor, "booking.declined", booking, reason=text)
+    tell(booking, SCHOOL, "booking.declined", reason=text)
+    db.session.commit()
     return booking
 
 
-def _answer(actor, booking, response, action, **details):
-    booking.response = response
-    booking.decided_by_id = actor.id
-    booking.decided_at = utcnow()
-    record_event(actor, action, booking, **details)
-    db.session.commit()
+# --- the school withdraws; either side cancels ----------------------------------------------
 
 
-def withdraw_booking(*, actor, booking, message=""):
+def withdraw_booking(*, actor, booking, message="", now=None, today=None):
     """The school withdraws its request while it waits for an answer; a reason is optional."""
-    security.require(security.has_role(actor, *security.SCHOOL_ROLES)
-                     and is_member(actor, booking.school), "not this request's school")
-    reason = _text(message, "message")
-    _move(booking, rules.WITHDRAWN)
-    booking.response = reason or None
-    record_event(actor, "booking.withdrawn", booking, reason=reason)
+    gate(actor, booking, SCHOOL, rules.WITHDRAW, today)
+    text = clean_text(message)
+    now = now or utcnow()
+    move(booking, rules.WITHDRAWN, rules.WITHDRAW)
+    add_message(booking, actor, SCHOOL, "withdraw", text, now)
+    record_event(actor, "booking.withdrawn", booking, reason=text)
+    tell(booking, COMPANY, "booking.withdrawn", reason=text)
     db.session.commit()
     return booking
 
 
-def cancel_booking(*, actor, booking, message):
-    """Either side cancels an accepted request, with a reason; its place is given back."""
-    school_side = security.has_role(actor, *security.SCHOOL_ROLES) and is_member(
-        actor, booking.school)
-    company_side = security.has_role(actor, security.COMPANY_MEMBER) and is_member(
-        actor, booking.offer.company)
-    security.require(school_side or company_side, "not a party to this booking")
-    reason = _text(message, "message", required=True)
-    _move(booking, rules.CANCELLED)
+def cancel_booking(*, actor, booking, message, now=None, today=None):
+    """Either side cancels an accepted request before its date, with a reason. Within 48 hours
+    of the start it is marked late. The room is given back (and offered down the date's
+    waiting list). The other side gets the reason with the calendar's cancellation; the side
+    that cancelled a confirmation with the same cancellation, for its own calendar."""
+    side = side_of(actor, booking)
+    gate(actor, booking, side, rules.CANCEL, today)
+    text = clean_text(message, required=True)
+    now = now or utcnow()
+    late = rules.is_late_cancellation(starts_at(booking), now)
+    move(booking, rules.CANCELLED, rules.CANCEL, cancelled_by=side, cancelled_late=late,
+          sequence=booking.sequence + 1)
     release_room(booking)
-    booking.response = reason
-    record_event(actor, "booking.cancelled", booking, reason=reason)
+    add_message(booking, actor, side, "cancel", text, now)
+    record_event(actor, "booking.cancelled", booking, reason=text, side=side, late=late)
+    tell_both(booking, "booking.cancelled", acting=side, calendar=CANCEL_ENTRY, reason=text,
+              late=late, cancelled_by=side)
+    if booking.slot_id is not None:
+        offer_freed_room(booking.slot_id, now=now)
     db.session.commit()
     return booking
-
-
-def _with_parties(query):
-    return query.options(joinedload(Booking.offer).joinedload(Offer.company),
-                         joinedload(Booking.school), joinedload(Booking.education_level),
-                         joinedload(Booking.requested_by))
-
-
-def bookings_for_company(*, actor, company):
-    security.require(security.has_role(actor, security.COMPANY_MEMBER)
-                     and is_member(actor, company), "not a member of this company")
-    return list(db.session.scalars(_with_parties(
-        select(Booking).join(Booking.offer).where(Offer.company_id == company.id)
-    ).order_by(Booking.created_at.desc(), Booking.id.desc())))
-
-
-def bookings_for_school(*, actor, school):
-    security.require(security.has_role(actor, *security.SCHOOL_ROLES)
-                     and is_member(actor, school), "not a member of this school")
-    return list(db.session.scalars(_with_parties(
-        select(Booking).where(Booking.school_id == school.id)
-    ).order_by(Booking.created_at.desc(), Booking.id.desc())))
-
-
-def get_booking_for(actor, booking_id):
-    """The booking if the actor is one of its two parties; otherwise NotFound."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or not (is_member(actor, booking.school)
-                               or is_member(actor, booking.offer.company)):
-        raise NotFound("booking")
-    return booking
-

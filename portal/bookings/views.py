@@ -1,29 +1,47 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Requesting an offer, the two sides' lists, and withdrawing an offer. The request's own page
+and what is posted from it are in request_page.py."""
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import security
 from portal.bookings import rules, services
-from portal.bookings.forms import AnswerForm, RequestForm, WithdrawOfferForm
+from portal.bookings.forms import RequestForm, WithdrawOfferForm
+from portal.bookings.lists import action_count, needs_action, room_offers, waitlist_count
+from portal.bookings.offer_life import ANSWERED
 from portal.bookings.offer_life import withdraw_offer as withdraw
-from portal.bookings.rules import ACCEPT, CANCEL, COMPANY, DECLINE, SCHOOL, WITHDRAW
 from portal.errors import ValidationFailed
 from portal.offers.services import get_offer_for, get_own_offer, offers_of_company
 from portal.offers.slots import upcoming_slots
-from portal.organisations.services import company_of, is_member, school_of
+from portal.organisations.services import company_of, school_of
 from portal.taxonomy.services import localised_name
 from portal.views import apply_errors, render_form, role_required, slot_when
 
 bp = Blueprint("bookings", __name__)
 
-ACTIONS = {
-    ACCEPT: (services.accept_booking, _l("The request has been accepted.")),
-    DECLINE: (services.decline_booking, _l("The request has been declined.")),
-    WITHDRAW: (services.withdraw_booking, _l("The request has been withdrawn.")),
-    CANCEL: (services.cancel_booking, _l("The request has been cancelled.")),
-}
+
+@bp.app_context_processor
+def navigation_count():
+    """`needs_action_count()` for the navigation's badge: asked only when a page shows it,
+    counted once per request."""
+    return {"needs_action_count": _needs_action_count}
+
+
+def _needs_action_count():
+    if not has_request_context() or not current_user.is_authenticated:
+        return 0
+    if "needs_action_count" not in g:
+        g.needs_action_count = action_count(current_user)
+    return g.needs_action_count
 
 
 @bp.route("/aanvragen/aanbod/<int:offer_id>", methods=["GET", "POST"])
@@ -35,7 +53,7 @@ def request_offer(offer_id):
         return redirect(url_for("organisations.register_school"))
     form = RequestForm()
     open_slots = [slot for slot in upcoming_slots(offer) if slot.room > 0]
-    form.fit(offer, ((slot.id, _slot_choice(slot)) for slot in open_slots))
+    form.fit(offer, ((slot.id, slot_choice(slot)) for slot in open_slots))
     form.set_levels((lvl.id, localised_name(lvl)) for lvl in offer.levels)
     if form.validate_on_submit():
         try:
@@ -46,15 +64,19 @@ def request_offer(offer_id):
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
-            flash(_("Your request has been sent to %(company)s.", company=offer.company.name),
-                  "success")
+            flash_done(_("Your request has been sent to %(company)s.",
+                         company=offer.company.name))
             return redirect(url_for("bookings.detail", booking_id=booking.id))
     return render_form("bookings/request.html", form, offer=offer,
                        open_request=services.open_request_of(school, offer),
                        dates=services.date_window_for(offer), open_slots=open_slots)
 
 
-def _slot_choice(slot):
+def flash_done(message):
+    flash(str(message), "success")
+
+
+def slot_choice(slot):
     return ngettext("%(when)s · %(num)d place left", "%(when)s · %(num)d places left",
                     slot.room, when=slot_when(slot))
 
@@ -68,63 +90,29 @@ def _when(form):
 @bp.get("/bedrijf")
 @role_required(security.COMPANY_MEMBER)
 def company_dashboard():
-    """A company's home: its status, the requests from schools and its offers."""
+    """A company's home: what needs its action, all requests from schools, and its offers."""
     company = company_of(current_user)
     if company is None:
         return redirect(url_for("organisations.register_company"))
+    bookings = services.bookings_for_company(actor=current_user, company=company)
     return render_template(
-        "bookings/dashboard.html", company=company,
-        offers=offers_of_company(actor=current_user, company=company),
-        bookings=services.bookings_for_company(actor=current_user, company=company))
+        "bookings/dashboard.html", company=company, bookings=bookings,
+        needs=needs_action(bookings, rules.COMPANY),
+        offers=offers_of_company(actor=current_user, company=company))
 
 
 @bp.get("/aanvragen")
 @role_required(*security.SCHOOL_ROLES)
 def mine():
+    """A school's requests, after what needs the teacher's action (room offered from a
+    waiting list among it) and a link to the school's waiting lists."""
     school = school_of(current_user)
     if school is None:
         return redirect(url_for("organisations.register_school"))
-    return render_template("bookings/list.html", school=school,
-                           bookings=services.bookings_for_school(actor=current_user,
-                                                                 school=school))
-
-
-def _label_message(form, actions):
-    """Name the message field for what it is used for in this card."""
-    if DECLINE in actions:
-        form.message.label.text = _("Message to the school")
-        form.message.description = _("Optional when you accept; required when you decline, "
-                                     "so the school knows why.")
-    elif WITHDRAW in actions:
-        form.message.label.text = _("Message to the company (optional)")
-    elif CANCEL in actions:
-        form.message.label.text = _("Why do you cancel?")
-        form.message.description = _("Required: the other side reads it.")
-
-
-@bp.route("/aanvragen/<int:booking_id>", methods=["GET", "POST"])
-@role_required(security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
-def detail(booking_id):
-    """A request's page; its card accepts, declines, withdraws or cancels (posted here, so a
-    refused answer is shown on the request's own address)."""
-    booking = services.get_booking_for(current_user, booking_id)
-    company_side = is_member(current_user, booking.offer.company)
-    form = AnswerForm()
-    if form.is_submitted() and form.action.data not in ACTIONS:
-        abort(400)
-    if form.validate_on_submit():
-        use_case, done_message = ACTIONS[form.action.data]
-        try:
-            use_case(actor=current_user, booking=booking, message=form.message.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            flash(str(done_message), "success")
-            return redirect(url_for("bookings.detail", booking_id=booking.id))
-    actions = rules.actions_for(booking.status, COMPANY if company_side else SCHOOL)
-    _label_message(form, actions)
-    return render_form("bookings/detail.html", form, booking=booking,
-                       company_side=company_side, actions=actions)
+    bookings = services.bookings_for_school(actor=current_user, school=school)
+    return render_template("bookings/list.html", school=school, bookings=bookings,
+                           needs=needs_action(bookings, rules.SCHOOL),
+                           room_offers=room_offers(school), waitlists=waitlist_count(school))
 
 
 @bp.route("/aanbod/<int:offer_id>/intrekken", methods=["GET", "POST"])
@@ -139,8 +127,12 @@ def withdraw_offer(offer_id):
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
-            flash(_("The offer has been withdrawn; the schools with requests have been told "
-                    "why."), "success")
+            flash_done(_("The offer has been withdrawn; the schools with requests have been "
+                         "told why."))
             return redirect(url_for("offers.detail", offer_id=offer.id))
-    affected = [b for b in offer.bookings if b.status in (rules.REQUESTED, rules.ACCEPTED)]
+    affected = [b for b in offer.bookings if b.status in ANSWERED]
     return render_form("bookings/withdraw_offer.html", form, offer=offer, affected=affected)
+
+
+# The request's page and its forms register their routes on this blueprint.
+from portal.bookings import request_page  # noqa: E402,F401

@@ -5,7 +5,7 @@ name) before it is created, so running it twice changes nothing.
 """
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -16,9 +16,13 @@ from portal.accounts.services import (
     find_user_by_email,
     register_user,
 )
+from portal.bookings.conversation import post_message
+from portal.bookings.counter import counter_propose
 from portal.bookings.models import Booking
 from portal.bookings.offer_life import withdraw_offer
+from portal.bookings.outcomes import evaluate, report_outcome
 from portal.bookings.services import accept_booking, request_booking
+from portal.db import PORTAL_TIMEZONE, utcnow
 from portal.extensions import db
 from portal.geo.models import Place, Province
 from portal.moderation.services import approve_company, approve_offer
@@ -102,13 +106,19 @@ def _user(local, full_name, role, admin=None):
     if existing is not None:
         return existing
     if role == security.ADMIN:
-        return create_administrator(email=_email(local), full_name=full_name,
+        user = create_administrator(email=_email(local), full_name=full_name,
                                     password=DEMO_PASSWORD)
-    if role in (security.COMPANY_MEMBER, security.TEACHER):
-        return register_user(email=_email(local), full_name=full_name, password=DEMO_PASSWORD,
+    elif role in (security.COMPANY_MEMBER, security.TEACHER):
+        user = register_user(email=_email(local), full_name=full_name, password=DEMO_PASSWORD,
                              role=role)
-    return create_staff_user(actor=admin, email=_email(local), full_name=full_name,
-                             password=DEMO_PASSWORD, role=role)
+    else:
+        user = create_staff_user(actor=admin, email=_email(local), full_name=full_name,
+                                 password=DEMO_PASSWORD, role=role)
+    # The demo's addresses are examples nobody can read mail at: count them as confirmed, so
+    # the demo shows the portal as its users see it once they have confirmed.
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
 
 
 def _place_label(item):
@@ -246,8 +256,9 @@ def _slots(owner, offer, position, today):
     holidays = holidays_between(region, first, first + timedelta(days=120))
     for n in range(3):
         day = first + timedelta(days=17 * n + n % 2)
-        while any(start <= day <= end for start, end in holidays):
-            day += timedelta(days=7)  # schools are closed: the week after
+        # Schools are closed at weekends (then the Monday) and in holidays (the week after).
+        while day.weekday() >= 5 or any(start <= day <= end for start, end in holidays):
+            day += timedelta(days=1 if day.weekday() >= 5 else 7)
         add_slot(actor=owner, offer=offer, day=day,
                  starts_at=time(13, 0) if n % 2 else time(9, 30),
                  ends_at=time(15, 30) if n % 2 else time(12, 0), capacity=room,
@@ -358,28 +369,97 @@ def _schools():
 
 
 def _bookings(companies, teachers, today):
-    """A few requests around the first company, so both demo logins have something to do."""
+    """Requests around the first company, so both demo logins have something to do: one
+    accepted with a conversation, one with a counter-proposal waiting for the teacher, one that
+    took place and was evaluated by both sides, and one whose date passed without an answer to
+    "did it take place?" yet."""
     school, teacher = teachers[0]
     if db.session.scalar(select(func.count(Booking.id)).where(Booking.school_id == school.id)):
         return
     company, owner = companies[0]
-    published = [o for o in company.offers if o.status == "published"
-                 and any(lvl.stage == school.school_stage for lvl in o.levels)
-                 and (not o.has_slots or any(s.day >= today and s.room >= _group(o)
-                                             for s in o.slots))]
-    for number, offer in enumerate(published[:2]):
+    fitting = [o for o in company.offers if o.status == "published"
+               and any(lvl.stage == school.school_stage for lvl in o.levels)]
+    published = [o for o in fitting if not o.has_slots or any(
+        s.day >= today and s.room >= _group(o) for s in o.slots)]
+    requested = []
+    for offer in published[:2]:
         level = next(lvl for lvl in offer.levels if lvl.stage == school.school_stage)
         when = ({"slot_id": next(s.id for s in offer.slots
                                  if s.day >= today and s.room >= _group(offer))}
                 if offer.has_slots else
                 {"wanted_on": max(today, offer.starts_on or today) + timedelta(days=7)})
-        booking = request_booking(
+        requested.append(request_booking(
             actor=teacher, offer=offer, level_id=level.id, today=today,
             group_size=_group(offer), **when,
-            message="Wij komen graag met onze klas. Kan het in de ochtend?")
-        if number == 0:
-            accept_booking(actor=owner, booking=booking,
-                           message="Van harte welkom! Meld u bij de receptie.")
+            message="Wij komen graag met onze klas. Kan het in de ochtend?"))
+    if requested:
+        accepted = accept_booking(actor=owner, booking=requested[0],
+                                  message="Van harte welkom! Meld u bij de receptie.")
+        post_message(actor=teacher, booking=accepted,
+                     body="Dank u wel! Wij komen met de bus; kan die op uw terrein parkeren?")
+        post_message(actor=owner, booking=accepted,
+                     body="Ja hoor, er is plek voor een bus bij de achteringang.")
+    if len(requested) > 1:
+        _counter_proposal(owner, requested[1], today)
+    visit = next((o for o in fitting if o.has_slots), None)
+    if visit is not None:
+        _past_activities(owner, teacher, school, visit, today)
+
+
+def _counter_proposal(owner, booking, today):
+    """The company proposes another date (or a smaller group, or a later start date)."""
+    offer = booking.offer
+    message = "Die dag lukt ons helaas niet. Zou deze andere datum ook passen?"
+    if not offer.has_slots:
+        counter_propose(actor=owner, booking=booking, today=today,
+                        wanted_on=booking.wanted_on + timedelta(days=7), message=message)
+        return
+    other = next((s for s in offer.slots if s.day >= today and s.id != booking.slot_id
+                  and s.room >= booking.room_needed), None)
+    if other is not None:
+        counter_propose(actor=owner, booking=booking, today=today, slot_id=other.id,
+                        message=message)
+    else:
+        counter_propose(actor=owner, booking=booking, today=today,
+                        group_size=max(booking.group_size - 4, offer.min_group_size or 1),
+                        message="Wij kunnen op die dag iets minder leerlingen ontvangen. "
+                                "Past dat voor u?")
+
+
+def _school_day_before(offer, day):
+    """`day`, or the weekday before it outside the school holidays of the company's region."""
+    region = holiday_region_of(offer.company.place.province.code)
+    holidays = holidays_between(region, day - timedelta(days=120), day)
+    while day.weekday() >= 5 or any(start <= day <= end for start, end in holidays):
+        day -= timedelta(days=1)
+    return day
+
+
+def _past_activities(owner, teacher, school, offer, today):
+    """Two dates that have passed: one took place and was evaluated by both sides, the other
+    waits for both sides to say whether it took place."""
+    level = next(lvl for lvl in offer.levels if lvl.stage == school.school_stage)
+    group = _group(offer)
+    for weeks_ago, evaluated in ((3, True), (1, False)):
+        day = _school_day_before(offer, today - timedelta(days=7 * weeks_ago - 1))
+        asked = day - timedelta(days=14)
+        slot = add_slot(actor=owner, offer=offer, day=day, starts_at=time(9, 30),
+                        ends_at=time(12, 0), capacity=group + 10, today=asked)
+        at = datetime.combine(asked, time(10, 0), tzinfo=PORTAL_TIMEZONE)
+        booking = request_booking(actor=teacher, offer=offer, level_id=level.id, today=asked,
+                                  now=at, group_size=group, slot_id=slot.id,
+                                  message="Graag een rondleiding voor mijn examenklas.")
+        accept_booking(actor=owner, booking=booking, today=asked, now=at + timedelta(hours=3),
+                       message="Leuk! Tot dan.")
+        if not evaluated:
+            continue
+        report_outcome(actor=teacher, booking=booking, held=True, today=today)
+        report_outcome(actor=owner, booking=booking, held=True, today=today)
+        evaluate(actor=teacher, booking=booking, rating=5, pupils_reached=group,
+                 girls=group // 3, today=today,
+                 comment="Heel leerzaam; de leerlingen praten er nog steeds over.")
+        evaluate(actor=owner, booking=booking, rating=4, host_again=True, today=today,
+                 comment="Betrokken klas met goede vragen.")
 
 
 def _teams(companies, teachers):

@@ -19,8 +19,10 @@ from sqlalchemy.exc import OperationalError
 
 from portal.accounts.models import User
 from portal.audit import AuditEvent
+from portal.bookings import counter, outcomes
 from portal.bookings import services as bookings
-from portal.bookings.models import Booking
+from portal.bookings.models import Booking, Evaluation
+from portal.bookings.offer_life import withdraw_offer
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.offers.models import Offer, Slot
@@ -169,9 +171,10 @@ def _accepting(owner_id, booking_id):
 
 
 def _bookings(app, offer_id):
-    """{id: (status, response, decided_by_id, group_size, slot_id)} of the offer's requests."""
+    """{id: (status, messages, decided_by_id, group_size, slot_id)} of the offer's requests."""
     with app.app_context():
-        return {b.id: (b.status, b.response, b.decided_by_id, b.group_size, b.slot_id)
+        return {b.id: (b.status, [m.body for m in b.messages], b.decided_by_id, b.group_size,
+                       b.slot_id)
                 for b in db.session.scalars(select(Booking).where(Booking.offer_id == offer_id))}
 
 
@@ -241,3 +244,167 @@ def test_two_accepts_of_two_students_on_three_places_at_once_one_wins(race_app):
     statuses = sorted(row[0] for row in _bookings(race_app, offer_id).values())
     assert statuses == ["accepted", "requested"]
     assert len(_events(race_app, "booking.accepted")) == 1
+
+
+# --- counter-proposals, "did it take place?" and evaluations at the same moment -------------
+
+
+def _proposed(app):
+    """A request of 24 pupils with the company's proposal of another date waiting."""
+    with app.app_context():
+        offer = factories.offer(slot_capacity=60)
+        later = factories.slot(offer, capacity=30, days=21)
+        booking = factories.booking(offer)
+        owner = factories.owner_of(offer.company)
+        counter.counter_propose(actor=owner, booking=booking, slot_id=later.id,
+                                message="Liever een week later.")
+        return booking.id, owner.id, booking.requested_by_id, later.id
+
+
+def _slot_taken(app, slot_id):
+    with app.app_context():
+        return db.session.get(Slot, slot_id).taken
+
+
+def _status(app, booking_id):
+    with app.app_context():
+        return db.session.get(Booking, booking_id).status
+
+
+def _withdraw_offer(actor, booking):
+    withdraw_offer(actor=actor, offer=booking.offer, reason="De hal gaat dicht.")
+
+
+def test_the_offer_withdrawn_before_the_proposal_is_taken_wins(race_app):
+    booking_id, owner_id, teacher_id, later_id = _proposed(race_app)
+
+    outcome = _race(race_app, _withdraw_offer, counter.accept_counter_proposal, booking_id,
+                    (owner_id, teacher_id))
+
+    assert outcome == "refused"
+    assert _status(race_app, booking_id) == "declined"
+    assert _slot_taken(race_app, later_id) == 0
+
+
+def test_the_proposal_taken_before_the_offer_is_withdrawn_is_cancelled_or_kept(race_app):
+    booking_id, owner_id, teacher_id, later_id = _proposed(race_app)
+
+    outcome = _race(race_app, counter.accept_counter_proposal, _withdraw_offer, booking_id,
+                    (teacher_id, owner_id))
+
+    # PostgreSQL: the withdrawal waits, then finds the request accepted and cancels it, giving
+    # its room back. SQLite: the withdrawal cannot write on its stale read and is refused.
+    if outcome == "done":
+        assert (_status(race_app, booking_id), _slot_taken(race_app, later_id)) == (
+            "cancelled", 0)
+    else:
+        assert (_status(race_app, booking_id), _slot_taken(race_app, later_id)) == (
+            "accepted", 24)
+
+
+def test_taking_and_declining_the_proposal_at_once_one_counts(race_app):
+    booking_id, _owner_id, teacher_id, later_id = _proposed(race_app)
+
+    def decline(actor, booking):
+        counter.decline_counter_proposal(actor=actor, booking=booking, message="Toch niet.")
+
+    outcome = _race(race_app, counter.accept_counter_proposal, decline, booking_id,
+                    (teacher_id, teacher_id))
+
+    assert outcome == "refused"
+    assert (_status(race_app, booking_id), _slot_taken(race_app, later_id)) == ("accepted", 24)
+
+
+def _past(app, completed=False):
+    with app.app_context():
+        booking = (factories.completed_booking if completed else factories.past_booking)()
+        return booking.id, factories.owner_of(booking.offer.company).id, booking.requested_by_id
+
+
+def _reporting(actor_id, booking_id, held):
+    def job():
+        booking = db.session.get(Booking, booking_id)
+        outcomes.report_outcome(actor=db.session.get(User, actor_id), booking=booking,
+                                held=held)
+        return actor_id
+    return job
+
+
+def _outcomes(app, booking_id):
+    with app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        return booking.status, booking.school_outcome, booking.company_outcome
+
+
+def test_one_side_answering_twice_at_once_counts_once(race_app):
+    booking_id, _owner_id, teacher_id = _past(race_app)
+
+    results = all_at_once(race_app, [_reporting(teacher_id, booking_id, True),
+                                     _reporting(teacher_id, booking_id, False)])
+
+    assert sorted(outcome for outcome, _ in results) == ["done", "refused"]
+    status, school, company = _outcomes(race_app, booking_id)
+    assert company is None and school in ("held", "no_show")
+    assert status == ("completed" if school == "held" else "no_show")
+    assert len(_events(race_app, "booking.outcome_reported")) == 1
+
+
+def test_both_sides_answering_at_once_both_count(race_app):
+    booking_id, owner_id, teacher_id = _past(race_app)
+
+    results = all_at_once(race_app, [_reporting(teacher_id, booking_id, False),
+                                     _reporting(owner_id, booking_id, True)])
+
+    assert [outcome for outcome, _ in results] == ["done", "done"]
+    assert _outcomes(race_app, booking_id) == ("completed", "no_show", "held")
+
+
+def _evaluating(actor_id, booking_id, rating):
+    def job():
+        booking = db.session.get(Booking, booking_id)
+        booking.evaluations  # noqa: B018  (read, as the page did)
+        outcomes.evaluate(actor=db.session.get(User, actor_id), booking=booking, rating=rating,
+                          host_again=True)
+        return rating
+    return job
+
+
+def test_one_side_evaluating_twice_at_once_keeps_one_evaluation(race_app):
+    booking_id, owner_id, _teacher_id = _past(race_app, completed=True)
+
+    results = all_at_once(race_app, [_evaluating(owner_id, booking_id, 2),
+                                      _evaluating(owner_id, booking_id, 5)])
+
+    assert sorted(outcome for outcome, _ in results) == ["done", "refused"]
+    [refusal] = [result for outcome, result in results if outcome == "refused"]
+    assert refusal == {"": _message(race_app, "Your side has already evaluated this activity.")}
+    with race_app.app_context():
+        [kept] = db.session.scalars(select(Evaluation)).all()
+        [won] = [result for outcome, result in results if outcome == "done"]
+        assert (kept.side, kept.rating) == ("company", won)
+
+
+def test_a_stale_second_evaluation_meets_the_unique_key(race_app):
+    """Both read the request without an evaluation; the first evaluates; the second, on its
+    stale read, is refused: by the unique key (PostgreSQL) or SQLite's write lock."""
+    booking_id, owner_id, _teacher_id = _past(race_app, completed=True)
+
+    with race_app.app_context() as first:
+        booking_a = db.session.get(Booking, booking_id)
+        assert booking_a.evaluations == []
+        with race_app.app_context():
+            booking_b = db.session.get(Booking, booking_id)
+            assert booking_b.evaluations == []
+            with first:
+                outcomes.evaluate(actor=db.session.get(User, owner_id), booking=booking_a,
+                                  rating=3, host_again=False)
+            with pytest.raises((ValidationFailed, OperationalError)) as refused:
+                outcomes.evaluate(actor=db.session.get(User, owner_id), booking=booking_b,
+                                  rating=4, host_again=False)
+            db.session.rollback()
+
+    if isinstance(refused.value, ValidationFailed):
+        assert refused.value.errors == {
+            "": _message(race_app, "Your side has already evaluated this activity.")}
+    with race_app.app_context():
+        assert [e.rating for e in db.session.scalars(select(Evaluation))] == [3]

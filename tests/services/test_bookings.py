@@ -27,6 +27,18 @@ NO_ROOM = "There is no room left on this date for this group; decline this reque
 NO_PLACES = "Not enough places of this offer are free; decline this request."
 
 
+def said(booking):
+    """The request's conversation as (kind, text) pairs, as the database has it now."""
+    db.session.expire_all()
+    return [(m.kind, m.body) for m in db.session.get(Booking, booking.id).messages]
+
+
+def last_said(booking):
+    """The text of the request's latest message, or None."""
+    conversation = said(booking)
+    return conversation[-1][1] if conversation else None
+
+
 def booking_count():
     return db.session.scalar(select(func.count(Booking.id)))
 
@@ -113,7 +125,7 @@ def test_a_teacher_requests_a_slot_for_a_group(make):
     assert (booking.slot_id, booking.wanted_on) == (slot.id, slot.day)
     assert (booking.requested_by_id, booking.group_size, booking.teachers) == (docent.id, 28, 2)
     assert booking.education_level.code == "vmbo_kb"
-    assert booking.message == "Wij komen met klas 3K."
+    assert said(booking) == [("request", "Wij komen met klas 3K.")]
     assert taken(slot) == 0  # a request takes no room until it is accepted
     assert events("booking.requested") == [(docent.id, booking.id)]
 
@@ -301,7 +313,7 @@ def test_accepting_takes_the_groups_room_on_its_slot(make):
 
     accept(booking)
 
-    assert (booking.status, booking.response) == ("accepted", "Welkom!")
+    assert (booking.status, last_said(booking)) == ("accepted", "Welkom!")
     assert booking.decided_by_id == owner(booking).id
     assert booking.decided_at is not None
     db.session.refresh(slot)
@@ -332,7 +344,8 @@ def test_declining_needs_a_message_and_takes_no_room(make):
     bookings.decline_booking(actor=company_owner, booking=booking,
                              message="In die week staat de fabriek stil.")
 
-    assert (booking.status, booking.response) == ("declined", "In die week staat de fabriek stil.")
+    assert (booking.status, said(booking)[-1]) == (
+        "declined", ("decline", "In die week staat de fabriek stil."))
     assert taken(booking.slot) == 0
     assert events("booking.declined") == [(company_owner.id, booking.id)]
 
@@ -426,7 +439,8 @@ def test_cancelling_an_accepted_group_gives_its_room_back(make):
 
     bookings.cancel_booking(actor=docent, booking=booking, message="De bus is uitgevallen.")
 
-    assert (booking.status, booking.response) == ("cancelled", "De bus is uitgevallen.")
+    assert (booking.status, said(booking)[-1]) == ("cancelled",
+                                                   ("cancel", "De bus is uitgevallen."))
     assert taken(slot) == 0
     assert events("booking.cancelled") == [(docent.id, booking.id)]
     # The freed room can be requested and given again.
@@ -475,7 +489,8 @@ def test_an_open_request_is_withdrawn_not_cancelled(make):
         bookings.cancel_booking(actor=docent, booking=open_request, message="Toch niet.")
     bookings.withdraw_booking(actor=docent, booking=open_request, message="")
 
-    assert (open_request.status, open_request.response) == ("withdrawn", None)
+    assert (open_request.status, said(open_request)) == (
+        "withdrawn", [("request", "Wij komen met klas 3K.")])  # no empty reason is kept
     assert taken(offer.slots[0]) == 24
     assert events("booking.withdrawn") == [(docent.id, open_request.id)]
 
@@ -589,13 +604,14 @@ def test_withdrawing_an_offer_declines_open_requests_and_cancels_accepted_ones(m
     db.session.expire_all()
     assert offer.status == "withdrawn"
     assert offer.status_reason == "De werkplaats sluit."
-    answered = {b.id: (b.status, b.response) for b in (open_one, accepted, accepted_later)}
+    answered = {b.id: (b.status, said(b)[-1]) for b in (open_one, accepted, accepted_later)}
     assert answered == {
-        open_one.id: ("declined", withdrawn_response("De werkplaats sluit.")),
-        accepted.id: ("cancelled", withdrawn_response("De werkplaats sluit.")),
-        accepted_later.id: ("cancelled", withdrawn_response("De werkplaats sluit."))}
+        open_one.id: ("declined", ("decline", withdrawn_response("De werkplaats sluit."))),
+        accepted.id: ("cancelled", ("cancel", withdrawn_response("De werkplaats sluit."))),
+        accepted_later.id: ("cancelled",
+                            ("cancel", withdrawn_response("De werkplaats sluit.")))}
     assert all(b.decided_by_id == company_owner.id for b in (open_one, accepted, accepted_later))
-    assert (declined.status, declined.response) == ("declined", "Vol.")  # already answered
+    assert (declined.status, last_said(declined)) == ("declined", "Vol.")  # already answered
     assert unrelated.status == "requested"
     assert (slot.taken, later.taken) == (0, 0)  # the accepted groups' room is given back
     assert events("booking.declined") == [(company_owner.id, declined.id),
@@ -666,7 +682,7 @@ def test_withdrawing_twice_is_refused(make):
     assert set(failed.value.errors) == {""}
     db.session.expire_all()
     assert (offer.status, offer.status_reason) == ("withdrawn", "Sluiting.")
-    assert booking.response == withdrawn_response("Sluiting.")
+    assert last_said(booking) == withdrawn_response("Sluiting.")
     assert len(events("offer.withdrawn")) == 1
     assert events("booking.declined") == [(owner(offer).id, booking.id)]
 
@@ -688,3 +704,38 @@ def test_a_withdrawn_offer_takes_no_new_requests(make):
     with pytest.raises(NotFound):
         request(offer, teacher(make))
     assert booking_count() == 0
+
+
+def test_withdrawing_an_offer_declines_a_waiting_counter_proposal_and_tells_the_schools(make):
+    from portal.bookings.counter import counter_propose
+    from portal.notifications.models import OutboxMessage
+
+    offer = make.offer(slot_capacity=60, max_group_size=30)
+    proposed = request(offer, teacher(make))
+    counter_propose(actor=owner(offer), booking=proposed, group_size=20, message="Twintig?")
+    accepted = request(offer, teacher(make))
+    accept(accepted)
+
+    withdraw_offer(actor=owner(offer), offer=offer, reason="Sluiting.")
+
+    assert (status(proposed), status(accepted)) == ("declined", "cancelled")
+    assert said(proposed)[-1] == ("decline", withdrawn_response("Sluiting."))
+    sent = {(m.kind, m.to_address) for m in db.session.scalars(select(OutboxMessage))}
+    assert ("booking.declined", proposed.requested_by.email) in sent
+    assert ("booking.cancelled", accepted.requested_by.email) in sent
+    cancelled = db.session.get(Booking, accepted.id)
+    assert (cancelled.cancelled_by, cancelled.sequence) == ("company", 2)
+
+
+def test_audit_events_keep_the_reasons(make):
+    declined = request(make.offer(), teacher(make))
+    bookings.decline_booking(actor=owner(declined), booking=declined, message="Vol in mei.")
+    withdrawn = request(make.offer(), teacher(make))
+    bookings.withdraw_booking(actor=withdrawn.requested_by, booking=withdrawn,
+                              message="Toets verschoven.")
+
+    reasons = {e.action: e.details.get("reason") for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(("booking.declined",
+                                                         "booking.withdrawn"))))}
+    assert reasons == {"booking.declined": "Vol in mei.",
+                       "booking.withdrawn": "Toets verschoven."}

@@ -96,6 +96,7 @@ def _check_the_logins(summary):
     for email in logins.values():
         user = accounts.authenticate(email=email, password=DEMO_PASSWORD)
         roles.setdefault(user.role, user)
+        assert user.email_confirmed_at is not None  # no banner asking to confirm an example
     assert set(roles) == {security.ADMIN, security.MODERATOR, security.COMPANY_MEMBER,
                           security.TEACHER}
     assert {"administrator", "company member", "teacher"} <= set(logins)

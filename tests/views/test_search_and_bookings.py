@@ -187,7 +187,8 @@ def test_a_teacher_requests_a_slot_for_a_group(client, teacher, offer):
     assert (booking.status, booking.slot_id, booking.wanted_on) == ("requested", slot.id,
                                                                     slot.day)
     assert (booking.group_size, booking.teachers) == (24, 2)
-    assert (booking.requested_by_id, booking.message) == (teacher.id, "Graag in de ochtend.")
+    assert booking.requested_by_id == teacher.id
+    assert [(m.kind, m.body) for m in booking.messages] == [("request", "Graag in de ochtend.")]
     assert reload(Slot, slot.id).taken == 0  # no room is taken until the company accepts
     mine = client.get("/aanvragen")
     assert mine.status_code == 200
@@ -441,7 +442,7 @@ def test_declining_needs_a_message(client, make, offer, booking):
 
     assert response.status_code == 302
     declined = reload(Booking, booking.id)
-    assert (declined.status, declined.response) == ("declined", "Vol in mei.")
+    assert (declined.status, declined.messages[-1].body) == ("declined", "Vol in mei.")
 
 
 def test_the_teacher_withdraws_an_open_request(client, booking, teacher, offer):
@@ -680,7 +681,7 @@ def test_withdrawing_with_a_reason_answers_the_schools(client, make, offer, requ
     assert (withdrawn.status, withdrawn.status_reason) == ("withdrawn", "De hal wordt verbouwd.")
     assert [reload(Booking, b.id).status for b in requests_on_offer] == [
         "declined", "cancelled", "declined"]
-    assert reload(Booking, declined.id).response == "Vol."
+    assert [m.body for m in reload(Booking, declined.id).messages][1:] == ["Vol."]
     assert reload(Slot, offer.slots[0].id).taken == 0
     school_side = new_client()
     login(school_side, make.owner_of(taken.school))
