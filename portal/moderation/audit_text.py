@@ -36,6 +36,17 @@ def _sentences():
         "user.registered": _("%(actor)s created an account"),
         "user.logged_in": _("%(actor)s signed in"),
         "user.created": _("%(actor)s created the account of %(subject)s"),
+        "user.password_reset_requested": _(
+            "Someone asked for a link to reset the password of %(subject)s"),
+        "user.password_reset": _("%(actor)s chose a new password with a link sent by e-mail"),
+        "user.password_changed": _("%(actor)s changed their password"),
+        "user.email_confirmed": _("%(actor)s confirmed their e-mail address"),
+        "user.email_change_requested": _("%(actor)s asked to change their e-mail address"),
+        "user.email_changed": _(
+            "%(actor)s changed their e-mail address, confirmed with a link sent to it"),
+        "user.calendar_feed_renewed": _(
+            "%(actor)s made a new address for their calendar feed"),
+        "user.calendar_feed_revoked": _("%(actor)s stopped their calendar feed"),
         "company.registered": _("%(actor)s registered the company %(subject)s"),
         "company.approved": _("%(actor)s approved the company %(subject)s"),
         "company.rejected": _("%(actor)s rejected the company %(subject)s"),
@@ -94,6 +105,31 @@ def _sentences():
         "booking.declined": _("%(actor)s declined the request of %(school)s for %(offer)s"),
         "booking.withdrawn": _("%(actor)s withdrew the request of %(school)s for %(offer)s"),
         "booking.cancelled": _("%(actor)s cancelled the request of %(school)s for %(offer)s"),
+        "booking.counter_proposed": _("%(actor)s proposed a change to the request of "
+                                      "%(school)s for %(offer)s"),
+        "booking.counter_accepted": _("%(actor)s accepted the proposed change to the request "
+                                      "of %(school)s for %(offer)s"),
+        "booking.counter_declined": _("%(actor)s declined the proposed change to the request "
+                                      "of %(school)s for %(offer)s"),
+        "booking.message_posted": _("%(actor)s wrote a message on the request of %(school)s "
+                                    "for %(offer)s"),
+        "booking.outcome_reported": _("%(actor)s said whether the activity of %(school)s for "
+                                      "%(offer)s took place"),
+        "booking.evaluated": _("%(actor)s evaluated the activity of %(school)s for %(offer)s"),
+        "waitlist.joined": _("%(actor)s put their school on the waiting list of a date of "
+                             "%(subject)s"),
+        "waitlist.offered": _("%(actor)s offered room that came free on a date of %(subject)s "
+                              "to the next school on its waiting list"),
+        "waitlist.booked": _("%(actor)s took room from the waiting list: the request of "
+                             "%(school)s for %(offer)s, accepted at once"),
+        "waitlist.declined": _("%(actor)s declined room offered from the waiting list of a "
+                               "date of %(subject)s"),
+        "waitlist.expired": _("%(actor)s let an unanswered offer of room from the waiting list "
+                              "of a date of %(subject)s lapse"),
+        "waitlist.left": _("%(actor)s took their school off the waiting list of a date of "
+                           "%(subject)s"),
+        "waitlist.closed": _("%(actor)s closed places on the waiting lists of %(subject)s"),
+        "mail.retried": _("%(actor)s put an undeliverable e-mail back in the queue"),
     }
 
 

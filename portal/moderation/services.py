@@ -1,4 +1,5 @@
-"""Use cases of a Technocentrum's moderators: the queue and the decisions on it."""
+"""Use cases of a Technocentrum's moderators: the queue and the decisions on it. Every
+decision is e-mailed to the members of the company it concerns, in the same transaction."""
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
@@ -23,9 +24,14 @@ from portal.offers.models import REJECTED as OFFER_REJECTED
 from portal.offers.services import apply_revision, require_accreditation, substance_of
 from portal.organisations.models import APPROVED, PENDING, REJECTED, Company, Membership
 from portal.organisations.services import can_moderate, technocentrum_of
+from portal.organisations.team_mail import tell_members
 from portal.taxonomy.services import levels_by_ids, sectors_by_ids
 
 REASON_MAX = 2000
+# The message each decision on an offer writes to its company (templates/mail/<kind>.txt).
+OFFER_MAIL = {PUBLISHED: "moderation.offer_approved", OFFER_REJECTED: "moderation.offer_rejected"}
+REVISION_MAIL = {REVISION_APPROVED: "moderation.revision_approved",
+                 REVISION_REJECTED: "moderation.revision_rejected"}
 
 
 def _region_province_ids(actor):
@@ -92,6 +98,7 @@ def _decide_company(actor, company, status, reason):
         db.session.rollback()
         raise ValidationFailed({"": _("A decision has already been made about this company.")})
     record_event(actor, f"company.{status}", company, reason=reason)
+    tell_members(company, f"moderation.company_{status}", reason=reason)
     db.session.commit()
     db.session.refresh(company)
     return company
@@ -130,6 +137,7 @@ def _decide_offer(actor, offer, status, reason, seen):
     if result.rowcount != 1:
         raise _stale(offer, seen)
     record_event(actor, f"offer.{status}", offer, reason=reason, revision=seen)
+    tell_members(offer.company, OFFER_MAIL[status], offer=offer, reason=reason)
     db.session.commit()
     db.session.refresh(offer)
     return offer
@@ -159,6 +167,7 @@ def _decide_revision(actor, offer, status, reason, seen):
     if status == REVISION_APPROVED:
         apply_revision(offer, revision.content)
     record_event(actor, f"offer.revision_{status}", offer, revision=seen, reason=reason)
+    tell_members(offer.company, REVISION_MAIL[status], offer=offer, reason=reason)
     db.session.commit()
     db.session.refresh(offer)
     return offer

@@ -1,6 +1,7 @@
 """The life of an offer after publication: paused and resumed by its company, archived once
 its last date has passed. Withdrawal, which also answers the schools' requests, lives with
-the requests (bookings/offer_life.py)."""
+the requests (bookings/offer_life.py). A pause and a resumption change no request, but the
+schools with a request on the offer are told by e-mail, in the same transaction."""
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
@@ -11,6 +12,7 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.offers import rules
 from portal.offers.models import ARCHIVED, PAUSED, PUBLISHED, Offer, Slot
+from portal.offers.pause_mail import tell_schools
 from portal.organisations.services import is_member
 
 REASON_MAX = 2000
@@ -48,6 +50,7 @@ def pause_offer(*, actor, offer, reason=""):
         db.session.rollback()
         raise ValidationFailed({"": _("Only a published offer can be paused.")})
     record_event(actor, "offer.paused", offer, reason=reason)
+    tell_schools(offer, paused=True, reason=reason)
     db.session.commit()
     db.session.refresh(offer)
     return offer
@@ -59,6 +62,7 @@ def resume_offer(*, actor, offer):
         db.session.rollback()
         raise ValidationFailed({"": _("Only a paused offer can be resumed.")})
     record_event(actor, "offer.resumed", offer)
+    tell_schools(offer, paused=False)
     db.session.commit()
     db.session.refresh(offer)
     return offer

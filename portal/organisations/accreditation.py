@@ -11,6 +11,7 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.organisations.models import Company
 from portal.organisations.services import can_moderate, is_member
+from portal.organisations.team_mail import tell_members
 
 
 def clean_sbb_number(text):
@@ -48,6 +49,7 @@ def verify_sbb_number(*, actor, company, seen):
         raise ValidationFailed({"": _("This number has changed or was verified already; "
                                       "look at the company again.")})
     record_event(actor, "company.sbb_verified", company, sbb_number=seen)
+    tell_members(company, "moderation.accreditation_confirmed", sbb_number=seen)
     db.session.commit()
     db.session.refresh(company)
     return company

@@ -3,7 +3,8 @@ members leave; teachers ask to join a registered school and its members decide.
 
 Every change that two people could make at the same moment (a handover, a decision on a join
 request, using an invitation) is one UPDATE or DELETE conditional on the state it was read in,
-so the second of two is refused instead of doubling the effect.
+so the second of two is refused instead of doubling the effect. The e-mail each step writes
+(invitation, join request, decision, new owner) is in team_mail.py.
 """
 import hashlib
 import re
@@ -19,6 +20,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotAllowed, NotFound, ValidationFailed
 from portal.extensions import db
+from portal.organisations import team_mail
 from portal.organisations.models import Membership, School
 from portal.organisations.services import company_of, is_member, school_of
 from portal.organisations.team_models import (
@@ -174,6 +176,7 @@ def invite_member(*, actor, organisation, email):
     db.session.add(invitation)
     db.session.flush()
     record_event(actor, "membership.invited", organisation, invitation_id=invitation.id)
+    team_mail.send_invitation(invitation, token, inviter=actor, days=INVITATION_DAYS)
     db.session.commit()
     return invitation, token
 
@@ -304,6 +307,7 @@ def hand_over_ownership(*, actor, organisation, membership):
     if stepped_up.rowcount != 1:
         _refuse({"membership": _("This colleague is no longer a member of the team.")})
     record_event(actor, "membership.owner_changed", organisation, user_id=membership.user_id)
+    team_mail.tell_new_owner(membership, previous_owner=actor)
     db.session.commit()
 
 
@@ -373,6 +377,7 @@ def request_to_join(*, actor, school):
     db.session.flush()
     record_event(actor, "membership.join_requested", school, user_id=actor.id,
                  join_request_id=join_request.id)
+    team_mail.tell_join_requested(join_request, fitting_roles(school))
     db.session.commit()
     return join_request
 
@@ -406,6 +411,7 @@ def approve_join_request(*, actor, join_request):
     db.session.add(Membership(user=user, organisation=join_request.school, is_owner=False))
     record_event(actor, "membership.join_approved", join_request.school, user_id=user.id,
                  join_request_id=join_request.id)
+    team_mail.tell_join_decided(join_request, approved=True, decided_by=actor)
     db.session.commit()
 
 
@@ -415,6 +421,7 @@ def decline_join_request(*, actor, join_request):
     _move(join_request, DECLINED, actor)
     record_event(actor, "membership.join_declined", join_request.school,
                  user_id=join_request.user_id, join_request_id=join_request.id)
+    team_mail.tell_join_decided(join_request, approved=False, decided_by=actor)
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from portal import security
 from portal.db import utcnow
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.organisations import teams
 from portal.organisations.models import Membership
 from portal.organisations.team_models import Invitation, JoinRequest
@@ -114,10 +115,12 @@ def test_the_owner_invites_and_the_link_is_shown_once(client, make):
     page = text(client.get(TEAM_URL))
     path = LINK.search(page).group(1)
     assert "piet@example.nl" in page
-    assert "does not send e-mail yet" in page
+    assert "We have e-mailed this link to piet@example.nl." in page
     assert '<label class="form-label fw-semibold" for="invitation-link">' in page
     token = path.rsplit("/", 1)[1]
     assert find(Invitation, Invitation.token_hash == teams.hash_token(token)) is not None
+    mail = find(OutboxMessage, OutboxMessage.kind == "team.invitation")
+    assert mail.to_address == "piet@example.nl" and path in mail.body_text  # the same link
     assert LINK.search(text(client.get(TEAM_URL))) is None  # shown once only
     assert 'value="revoke"' in text(client.get(TEAM_URL))
 
