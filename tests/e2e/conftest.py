@@ -21,9 +21,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The live server's app, on a database of its own: the server commits for real; uploads
-    (company logos) go to a folder of its own."""
+    (company logos) go to a folder of its own; the development mailbox shows the outbox."""
     with app_on_empty_database(tmp_path_factory.mktemp("e2e"), "e2e_live", SERVER_NAME=None,
-                               UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads"))) as app:
+                               UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
+                               DEV_MAILBOX=True) as app:
         with app.app_context():
             db.create_all()
             load_reference()

@@ -1,24 +1,30 @@
 """Every page of the portal, in the states worth checking, as a registry of browser visits.
 
-PAGES maps each GET endpoint of the URL map to its visits; test_accessibility.py fails when a
-GET endpoint has none (and is not EXCLUDED), so a new page cannot go unchecked. A visit names
-the role it signs in as (a key of World.logins, or VISITOR), the URL arguments taken from the
-world, and what must be true for the visit to count: the status, and selectors that prove the
-page is in the intended state. An action (such as submitting a form empty) runs on the page
-before the checks; its POST's status is then the one checked. An action whose POST is meant to
-succeed and send the browser back to the page (`redirects`) is checked on the page it lands on.
+PAGES maps each GET endpoint of the URL map to its visits (visits.py says what a visit is);
+test_accessibility.py fails when a GET endpoint has none (and is not EXCLUDED), so a new page
+cannot go unchecked. The pages of a request's life after the answer, of waiting lists, e-mail,
+calendars and accounts are in pages_life.py, merged in below.
 
 No visit changes what the others see: the actions submit forms that are refused, except the
-new invitation link on the team page, which adds an invitation (to a new address) each time.
+new invitation link on the team page, which adds an invitation (to a new address) each time,
+and the new calendar feed address, which replaces the company's feed address each time.
 """
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from portal.offers.rules import ALLOWED_LOCATION_MODES, DETAIL_FIELDS, REQUIRED, TYPE_FIELDS
 from portal.taxonomy.codes import OFFER_TYPE_CODES
-
-VISITOR = "visitor"
+from tests.e2e.pages_life import LIFE_EXCLUDED, LIFE_PAGES
+from tests.e2e.visits import (  # noqa: F401  (FOCUS_WALKED_ERRORS, SUBMIT: for the tests)
+    ERRORS,
+    FOCUS_WALKED_ERRORS,
+    SUBMIT,
+    VISITOR,
+    Visit,
+    submit,
+    with_errors,
+)
+from tests.e2e.visits import token as _token
 
 # GET endpoints that render no page of their own.
 EXCLUDED = {
@@ -31,9 +37,6 @@ EXCLUDED = {
                                   "(company-profile-logo) with its alt text",
 }
 
-# Shown after a submit with errors: the summary above the form, or a message at a field.
-ERRORS = ".invalid-feedback, .alert-danger, #error-summary"
-SUBMIT = "main form[method=post] button[type=submit]"
 # The request page's buttons post to the page itself, with their action as the button's value.
 DECLINE = "main button[value=decline]"
 WITHDRAW = "main button[value=withdraw]"
@@ -58,68 +61,19 @@ RESUME = "main form[action$='/hervatten'] button"
 WITHDRAW_LINK = "main a[href$='/intrekken']"
 COPY = "main form[action$='/kopieren'] button"
 REQUEST_LINK = "main a[href*='/aanvragen/aanbod/']"
+# The request's page: its cards and sections.
+COUNTER_CARD = "main form[action$='/tegenvoorstel']"
+CONTACT = "main #contact-details"
+MESSAGES = "main #conversation li"
+MESSAGE_FORM = "main form[action$='/bericht']"
+# "Needs your action" on the dashboards, and its count in the navigation.
+NEEDS_ACTION = "main #needs-action li"
+NAV_COUNT = "nav #needs-action-count"
 # The team page's buttons.
 REMOVE_MEMBER = "main button[value=remove]"
 REVOKE = "main button[value=revoke]"
 APPROVE_JOIN = "main button[value=approve]"
 DECLINE_JOIN = "main button[value=decline]"
-
-
-@dataclass(frozen=True)
-class Visit:
-    name: str
-    role: str
-    args: Callable = lambda world: {}  # the URL's arguments, from the World
-    status: int = 200
-    action: Callable | None = None     # action(page) -> the response of the POST it causes
-    redirects: bool = False            # the action succeeds and lands back on the page
-    shows: tuple = ()                  # selectors that must each match something
-    hides: tuple = ()                  # selectors that must match nothing
-    endpoint: str | None = None        # filled in from PAGES
-    path: str | None = None            # for a page no route renders (the 404 page)
-    # Tab round the page checking every focus ring. A page shown after a refused submit has
-    # the elements of the same page unsent, plus the error summary and invalid fields, which
-    # one macro draws everywhere: a few such pages (FOCUS_WALKED_ERRORS) stand for them all.
-    focus_walk: bool | None = None     # None: only when the visit has no action
-
-    @property
-    def walks_focus(self):
-        if self.focus_walk is not None:
-            return self.focus_walk
-        return self.action is None or self.name in FOCUS_WALKED_ERRORS
-
-
-# Pages with a form's errors shown whose focus rings are walked too: the error summary's links,
-# invalid text fields, checkboxes, radios and selects, in both page layouts.
-FOCUS_WALKED_ERRORS = {"login-errors", "offer-new-errors", "slots-errors",
-                       "moderation-offer-errors"}
-
-
-def submit(button=SUBMIT, clear=(), check=(), fill=()):
-    """An action: empty the `clear` fields, type the (selector, text) pairs of `fill`, tick the
-    first input each `check` selector matches, click `button`."""
-    def act(page):
-        for selector in clear:
-            page.fill(selector, "")
-        for selector, text in fill:
-            page.fill(selector, text)
-        for selector in check:
-            page.locator(selector).first.check()
-        buttons = page.locator(button)
-        if not buttons.count():
-            raise LookupError(f"no button matches {button}")
-        with page.expect_navigation() as navigation:
-            buttons.first.click()
-        return navigation.value
-    return act
-
-
-def with_errors(visit, **changes):
-    """The visit's form submitted with its required fields empty: a 422 showing errors."""
-    name = changes.pop("name", f"{visit.name}-errors")
-    return replace(visit, name=name, status=422, shows=changes.pop("shows", (ERRORS,)),
-                   hides=changes.pop("hides", visit.hides), action=changes.pop("action", submit()),
-                   **changes)
 
 
 def _offer(status):
@@ -132,10 +86,6 @@ def _of_type(offer_type):
 
 def _booking(status):
     return lambda world: {"booking_id": world.bookings[status]}
-
-
-def _token(state):
-    return lambda world: {"token": world.tokens[state]}
 
 
 def _school(key):
@@ -233,8 +183,10 @@ PAGES = {
     "organisations.register_company": [company_form, with_errors(company_form)],
     "organisations.register_school": [school_form, with_errors(school_form)],
     "bookings.company_dashboard": [
-        Visit("company-dashboard", "company", shows=(BOOKING_LINK, OFFER_LINK)),
-        Visit("company-dashboard-empty", "company-empty", hides=(BOOKING_LINK, OFFER_LINK)),
+        Visit("company-dashboard", "company",
+              shows=(BOOKING_LINK, OFFER_LINK, NEEDS_ACTION, NAV_COUNT)),
+        Visit("company-dashboard-empty", "company-empty",
+              hides=(BOOKING_LINK, OFFER_LINK, NEEDS_ACTION, NAV_COUNT)),
         Visit("company-dashboard-pending", "company-pending"),
     ],
     "offers.choose_type": [
@@ -310,8 +262,8 @@ PAGES = {
               hides=(OFFER_LINK,)),
     ],
     "bookings.mine": [
-        Visit("requests", "teacher", shows=(BOOKING_LINK,)),
-        Visit("requests-empty", "teacher-empty", hides=(BOOKING_LINK,)),
+        Visit("requests", "teacher", shows=(BOOKING_LINK, NEEDS_ACTION, NAV_COUNT)),
+        Visit("requests-empty", "teacher-empty", hides=(BOOKING_LINK, NEEDS_ACTION, NAV_COUNT)),
     ],
     "bookings.request_offer": [
         request_form, with_errors(request_form),
@@ -323,13 +275,21 @@ PAGES = {
               hides=("main form[method=post]",)),
     ],
     "bookings.detail": [
-        Visit("booking-requested-company", "company", _booking("requested"), shows=(DECLINE,)),
-        Visit("booking-requested-school", "teacher", _booking("requested"), shows=(WITHDRAW,)),
-        Visit("booking-accepted-company", "company", _booking("accepted"), shows=(CANCEL,)),
-        Visit("booking-accepted-school", "teacher", _booking("accepted"), shows=(CANCEL,)),
-        Visit("booking-declined-school", "teacher", _booking("declined")),
-        Visit("booking-withdrawn-company", "company", _booking("withdrawn")),
-        Visit("booking-cancelled-school", "teacher", _booking("cancelled")),
+        # Contact details appear once a request is accepted, not before.
+        Visit("booking-requested-company", "company", _booking("requested"),
+              shows=(DECLINE, COUNTER_CARD), hides=(CONTACT,)),
+        Visit("booking-requested-school", "teacher", _booking("requested"), shows=(WITHDRAW,),
+              hides=(CONTACT, COUNTER_CARD)),
+        Visit("booking-accepted-company", "company", _booking("accepted"),
+              shows=(CANCEL, CONTACT, MESSAGES, MESSAGE_FORM), hides=(COUNTER_CARD,)),
+        Visit("booking-accepted-school", "teacher", _booking("accepted"),
+              shows=(CANCEL, CONTACT, MESSAGES, MESSAGE_FORM)),
+        Visit("booking-declined-school", "teacher", _booking("declined"),
+              hides=(CONTACT, MESSAGE_FORM)),
+        Visit("booking-withdrawn-company", "company", _booking("withdrawn"),
+              hides=(CONTACT, MESSAGE_FORM)),
+        Visit("booking-cancelled-school", "teacher", _booking("cancelled"),
+              hides=(MESSAGE_FORM,)),
         # Declining and cancelling need a reason; withdrawing a request does not, so it has no
         # error state (an empty withdraw would change the world the other visits rely on).
         Visit("booking-decline-errors", "company", _booking("requested"), status=422,
@@ -453,6 +413,10 @@ PAGES = {
               hides=("main button[value=ask]", "main button[value=withdraw]")),
     ],
 }
+
+for _endpoint, _visits in LIFE_PAGES.items():
+    PAGES[_endpoint] = PAGES.get(_endpoint, []) + _visits
+EXCLUDED.update(LIFE_EXCLUDED)
 
 # Pages that no route renders.
 UNROUTED = [Visit("not-found", VISITOR, path="/bestaat-niet", status=404)]

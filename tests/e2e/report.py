@@ -101,7 +101,7 @@ def write(outcomes, seconds, path=REPORT):
     sections = [
         f"Accessibility walk: {len(outcomes)} page states x 4 variants in {seconds:.0f}s; "
         f"{len(failing)} with axe violations (WCAG 2.0/2.1 A and AA), {len(wide)} too wide "
-        f"for a phone, {len(unfocused)} with an invisible focus, {len(broken)} not reached as "
+        f"for the window, {len(unfocused)} with an invisible focus, {len(broken)} not reached as "
         f"intended.\nSlowest: "
         + ", ".join(f"{o.visit.name} {o.seconds:.1f}s" for o in slowest),
         "== Rules failing (page and number of elements) ==\n" + "\n".join(_summary(outcomes)),
@@ -110,7 +110,7 @@ def write(outcomes, seconds, path=REPORT):
         sections.append("== Not reached as intended (their checks prove nothing) ==\n"
                         + "\n\n".join(describe_broken(o) for o in broken))
     if wide:
-        sections.append("== Sideways scrolling on a phone (390px) ==\n"
+        sections.append("== Sideways scrolling (phone 390px, desktop 1280px) ==\n"
                         + "\n\n".join(describe_overflow(o) for o in wide))
     if unfocused:
         sections.append("== Focus not visible ==\n"

@@ -8,7 +8,8 @@ journey's Zeeland, so the journey's companies never appear in these moderators' 
 The full company ("company") is an accredited training company with published offers of every
 type, offers in every status (draft, pending, rejected, published, paused, withdrawn, archived,
 published with a change waiting for the moderator), two locations, a logo, and a team: a
-colleague who joined by invitation, and invitations open, used, revoked and expired.
+colleague who joined by invitation, and invitations open, used, revoked and expired. Requests
+after their answer, waiting lists, e-mail, the calendar feed and account links: world_life.py.
 """
 import io
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from portal.organisations import services as organisations
 from portal.organisations.team_models import Invitation
 from portal.taxonomy.codes import AT_COMPANY, AT_SCHOOL, GUEST_LESSON, OFFER_TYPE_CODES
 from tests import factories
+from tests.e2e.world_life import build_life
 
 # Enough published offers of one company for a second page of search results (20 a page).
 PUBLISHED_OFFERS = 24
@@ -49,7 +51,8 @@ class World:
     by_type: dict = field(default_factory=dict)   # offer type -> a published offer, no requests
     bookings: dict = field(default_factory=dict)  # booking status -> id (full company/teacher)
     slots: dict = field(default_factory=dict)     # "free" (no requests) / "booked" -> slot id
-    tokens: dict = field(default_factory=dict)    # invitation state -> the token of its link
+    tokens: dict = field(default_factory=dict)    # link state -> the token of its link
+    mails: dict = field(default_factory=dict)     # "nl", "en", "calendar" -> an outbox message
     company: int = 0                              # the full company, approved
     empty_company: int = 0                        # approved, without offers or requests
     pending_company: int = 0                      # waiting for the Utrecht moderator
@@ -218,4 +221,5 @@ def build():
     teams.decline_join_request(actor=teacher, join_request=declined)
     joining = _person(world, "teacher-joining", security.TEACHER, "A11y Docent Aansluitend")
     teams.request_to_join(actor=joining, school=school)
+    build_life(world, company)
     return world
