@@ -32,8 +32,12 @@ run: $(INSTALLED) translations instance
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL when PORTAL_TEST_DATABASE_URL is set.
-test: test-sqlite test-postgres
+# The whole suite on SQLite and, at the same time, on PostgreSQL when PORTAL_TEST_DATABASE_URL
+# is set: the two runs share nothing (own databases, own live servers on free ports, own
+# browsers), and side by side they take the time of the longer one. Each run's output is printed
+# whole when it ends.
+test: $(INSTALLED) translations
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(INSTALLED) translations
 	env -u PORTAL_TEST_DATABASE_URL $(PY) -m pytest
@@ -44,7 +48,7 @@ test-sqlite: $(INSTALLED) translations
 test-postgres: $(INSTALLED) translations
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 	  echo "PostgreSQL run: the accessibility walk (tests/e2e/test_accessibility.py) ran in the SQLite run"; \
-	  $(PY) -m pytest --ignore=tests/e2e/test_accessibility.py; \
+	  $(PY) -m pytest -p no:cacheprovider --ignore=tests/e2e/test_accessibility.py; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI must set PORTAL_TEST_DATABASE_URL: the suite has to run on PostgreSQL too"; exit 1; \
 	else \

@@ -1,7 +1,8 @@
-"""The walk: each visit in Dutch and English, checked with axe at desktop width in both and at
-phone width in Dutch, measured for sideways scrolling at both widths in both, and, once per page
-(desktop, Dutch), for a visible focus on every element in its tab order. (A page in a language
-of its own, the HTML of an e-mail, is walked in that language only.)
+"""The walk: each visit in Dutch, and each page's first visit in English too (pages.all_visits),
+checked with axe at desktop width in both and at phone width in Dutch, measured for sideways
+scrolling at both widths in both, and, once per page (desktop, Dutch), for a visible focus on
+every element in its tab order. (A page in a language of its own, the HTML of an e-mail, is
+walked in that language only.)
 
 One browser context per role and language, signed in once through the real login form and
 reused for all of that role's pages (the visits come sorted by role). Each visit loads its page
