@@ -1,5 +1,6 @@
 """Empty databases for tests that need one of their own (migrations, concurrency)."""
 import os
+import threading
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
@@ -7,6 +8,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.config import TestingConfig
+from portal.errors import ValidationFailed
 from portal.extensions import db
 
 
@@ -65,3 +67,34 @@ def app_with_two_towns(tmp_path, name):
             load_reference(cities=ZEELAND_TOWNS)
             db.session.remove()
         yield app
+
+
+def all_at_once(app, jobs):
+    """Run every job in its own thread, in a POST request context of its own as a server
+    would, released together by a barrier; returns per job ("done", result),
+    ("refused", errors) or ("error", exception). A job reads what it needs after the barrier,
+    in the same transaction as its writes, as one request of a server does."""
+    start = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            start.wait(timeout=60)
+            with app.test_request_context("/", method="POST"):
+                try:
+                    outcomes[index] = ("done", job())
+                except ValidationFailed as refusal:
+                    db.session.rollback()
+                    outcomes[index] = ("refused", refusal.errors)
+        except BaseException as error:  # reported by the test, in its own thread
+            outcomes[index] = ("error", error)
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
+    errors = [outcome[1] for outcome in outcomes if outcome[0] == "error"]
+    assert not errors, errors
+    return outcomes

@@ -10,7 +10,6 @@ write lock when its transaction begins and so they queue (portal/db.py); on Post
 side by side and the conditional UPDATE on the slot or offer lets only as many through as there
 is room. Either way nothing is counted twice and the capacity is never exceeded.
 """
-import threading
 
 import pytest
 from flask_babel import gettext as _
@@ -27,7 +26,7 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.offers.models import Offer, Slot
 from tests import factories
-from tests.databases import app_with_two_towns
+from tests.databases import all_at_once, app_with_two_towns
 
 pytestmark = pytest.mark.own_app
 
@@ -111,37 +110,6 @@ def test_two_cancels_give_the_room_back_once(race_app):
 
 
 # --- many at once --------------------------------------------------------------------------
-
-
-def all_at_once(app, jobs):
-    """Run every job in its own thread, in a POST request context of its own as a server
-    would, released together by a barrier; returns per job ("done", result),
-    ("refused", errors) or ("error", exception). A job reads what it needs after the barrier,
-    in the same transaction as its writes, as one request of a server does."""
-    start = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            start.wait(timeout=60)
-            with app.test_request_context("/", method="POST"):
-                try:
-                    outcomes[index] = ("done", job())
-                except ValidationFailed as refusal:
-                    db.session.rollback()
-                    outcomes[index] = ("refused", refusal.errors)
-        except BaseException as error:  # reported by the test, in its own thread
-            outcomes[index] = ("error", error)
-
-    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
-    errors = [outcome[1] for outcome in outcomes if outcome[0] == "error"]
-    assert not errors, errors
-    return outcomes
 
 
 def _message(app, msgid):

@@ -2,29 +2,14 @@
 each in their own language, in the transaction of the decision (a refused decision writes none).
 """
 import pytest
-from sqlalchemy import func, select
 
 from portal import security
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.moderation import services as moderation
-from portal.notifications.models import OutboxMessage
 from portal.organisations import accreditation
 from portal.organisations import services as organisations
-
-ENGLISH_LAYOUT = "Technology Partner Portal"  # the mail layout's heading, in each language
-DUTCH_LAYOUT = "Techniekpartnerportaal"
-
-
-def last_id():
-    return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-
-
-def mails_since(mark, kind=None):
-    query = select(OutboxMessage).where(OutboxMessage.id > mark)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+from tests.outbox import DUTCH_LAYOUT, ENGLISH_LAYOUT, last_id, mails_since
 
 
 def addressed(messages):

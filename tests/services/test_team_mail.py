@@ -2,27 +2,12 @@
 the school's members, the decision reaches the teacher and a handover the new owner. Each is
 written with the change that causes it; a refused change writes none."""
 import pytest
-from sqlalchemy import func, select
 
 from portal import security
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
-from portal.notifications.models import OutboxMessage
 from portal.organisations import teams
-
-ENGLISH_LAYOUT = "Technology Partner Portal"
-DUTCH_LAYOUT = "Techniekpartnerportaal"
-
-
-def last_id():
-    return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-
-
-def mails_since(mark, kind=None):
-    query = select(OutboxMessage).where(OutboxMessage.id > mark)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+from tests.outbox import DUTCH_LAYOUT, ENGLISH_LAYOUT, last_id, mails_since
 
 
 def owner(organisation):

@@ -10,7 +10,6 @@ On SQLite writers queue for the write lock (portal/db.py), or a stale reader is 
 entry moved on.
 """
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -27,7 +26,7 @@ from portal.notifications.models import OutboxMessage
 from portal.offers.models import Slot
 from portal.organisations import services as organisations
 from tests import factories
-from tests.databases import app_with_two_towns
+from tests.databases import all_at_once, app_with_two_towns
 
 pytestmark = pytest.mark.own_app
 
@@ -160,34 +159,6 @@ def test_take_racing_decline_leaves_one_outcome(race_app):
 
 
 # --- at the same moment ----------------------------------------------------------------------
-
-def all_at_once(app, jobs):
-    """Run every job in its own thread, in a POST request context of its own as a server would,
-    released together by a barrier; returns per job ("done", result) or ("refused", errors)."""
-    start = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            start.wait(timeout=60)
-            with app.test_request_context("/", method="POST"):
-                try:
-                    outcomes[index] = ("done", job())
-                except ValidationFailed as refusal:
-                    db.session.rollback()
-                    outcomes[index] = ("refused", refusal.errors)
-        except BaseException as error:  # reported by the test, in its own thread
-            outcomes[index] = ("error", error)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
-    errors = [outcome[1] for outcome in outcomes if outcome[0] == "error"]
-    assert not errors, errors
-    return outcomes
 
 
 def _acting(use_case, token, user_id, now):

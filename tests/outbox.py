@@ -1,0 +1,19 @@
+"""Reading the outbox in tests: what a use case wrote since a mark."""
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage
+
+ENGLISH_LAYOUT = "Technology Partner Portal"  # the mail layout's heading, in each language
+DUTCH_LAYOUT = "Techniekpartnerportaal"
+
+
+def last_id():
+    return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+
+
+def mails_since(mark, kind=None):
+    query = select(OutboxMessage).where(OutboxMessage.id > mark)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
