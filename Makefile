@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app wsgi
+# make run serves the development configuration (production is the default everywhere else).
+FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))

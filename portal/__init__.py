@@ -1,8 +1,21 @@
 """The portal's application factory."""
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from portal.assets import register_assets
 from portal.config import load_config
+
+# The largest id a database integer column holds (PostgreSQL's INTEGER).
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: 0 to LARGEST_ID, so a larger number in an address answers 404
+    instead of overflowing in the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config=None):
@@ -12,6 +25,8 @@ def create_app(config=None):
     if config is None or isinstance(config, str):
         config = load_config(config)
     app.config.from_object(config)
+    app.url_map.converters["int"] = IdConverter
+    trust_proxies(app)
     register_extensions(app)
     register_assets(app)
     register_blueprints(app)
@@ -19,6 +34,17 @@ def create_app(config=None):
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app):
+    """Behind PORTAL_TRUSTED_PROXIES proxies (nginx: 1), believe that many X-Forwarded-For,
+    -Proto and -Host values: the client's address then counts for the rate limits, and links are
+    built with https. Without proxies, those headers are anyone's to forge and are ignored."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app):
@@ -63,17 +89,20 @@ def register_blueprints(app):
     from portal.offers.views import bp as offers
     from portal.organisations.team_views import bp as teams
     from portal.organisations.views import bp as organisations
+    from portal.privacy.views import bp as privacy
     from portal.public.views import bp as public
 
     for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
-                      waitlist, calendar, moderation, notifications):
+                      waitlist, calendar, moderation, notifications, privacy):
         app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app):
+    from portal.headers import register_security_headers
     from portal.views import register_error_pages
 
     register_error_pages(app)
+    register_security_headers(app)
 
 
 def register_template_helpers(app):

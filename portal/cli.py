@@ -1,6 +1,9 @@
-"""Flask commands: reference data, demo data, the first administrator."""
+"""Flask commands: reference data, demo data, the first administrator, backups."""
+import sys
+from pathlib import Path
+
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.extensions import db
 
@@ -85,12 +88,57 @@ def create_admin(email, full_name, password):
     click.echo(f"administrator {email} created")
 
 
+@click.command("backup")
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: BACKUP_DIR/portal-<UTC time>.sqlite or .dump).")
+@with_appcontext
+def backup_database(target):
+    """Back up the whole database to a new file only its owner may read; safe while the portal
+    runs. Prints the file's path and size."""
+    from flask import current_app
+
+    from portal import backup
+
+    target = target or backup.default_backup_path(current_app.config["BACKUP_DIR"], db.engine)
+    path = backup.make_backup(db.engine, target)
+    click.echo(f"{path} ({backup.format_size(path.stat().st_size)})")
+
+
+def _interactive():
+    """Whether someone at a terminal can answer a question (not cron, not a pipe)."""
+    return sys.stdin.isatty()
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed without a "
+              "terminal, e.g. in a script).")
+@with_appcontext
+def restore_database(file, yes):
+    """Replace the WHOLE database with the backup FILE made by `flask backup`. Stop the
+    portal's servers and workers first; what was written since the backup is lost."""
+    from portal import backup
+
+    backup.check_backup_file(file, db.engine)
+    where = db.engine.url.render_as_string(hide_password=True)
+    if not yes:
+        if not _interactive():
+            raise click.ClickException("A restore replaces the whole database: confirm it with "
+                                       "--yes when not run from a terminal.")
+        click.confirm(f"Replace everything in {where} with {file}?", abort=True)
+    db.session.remove()
+    backup.restore_backup(file, db.engine)
+    click.echo(f"{where} restored from {file}")
+
+
 def register_cli(app):
     app.cli.add_command(seed)
     app.cli.add_command(geo)
     app.cli.add_command(offers)
     app.cli.add_command(create_admin)
     app.cli.add_command(tasks)
+    app.cli.add_command(backup_database)
+    app.cli.add_command(restore_database)
 
     from portal.notifications.cli import outbox
 

@@ -1,8 +1,14 @@
 """Configuration classes, read from PORTAL_* environment variables.
 
-Development and testing get working defaults; production refuses to start without a secret key.
+Production is the default: a server started without PORTAL_ENV (`gunicorn wsgi:app`) runs the
+production configuration, which refuses to start without PORTAL_SECRET_KEY and
+PORTAL_DATABASE_URL. Only `flask run` (and `make run`, which sets PORTAL_ENV=development) and the
+tests get working defaults. No secret key is written in the code: development keeps a random one
+in instance/secret_key, the tests make one per process.
 """
 import os
+import secrets
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,8 +41,24 @@ class Config:
                           "application/json", "image/svg+xml"]
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    # Rate limits are counted in this storage: memory:// counts per worker process, so a server
+    # with several workers needs shared storage, e.g. redis://localhost:6379/0 (README).
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a refusal
+    # Shared storage out of reach: count in the worker's memory meanwhile, never refuse all.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # The number of proxies in front of the portal (nginx: 1) whose X-Forwarded-For/-Proto/-Host
+    # are believed. 0: none, the client address is the connection's.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Strict-Transport-Security: browsers keep to HTTPS for this many seconds (production only).
+    HSTS_SECONDS = 0
+    # The audit log keeps events this many days; `flask tasks run` removes older ones.
+    AUDIT_RETENTION_DAYS = int(_env("AUDIT_RETENTION_DAYS", "730"))
+    # Shown on /privacy as the address for questions about personal data, when set.
+    PRIVACY_CONTACT = _env("PRIVACY_CONTACT")
+    # Backups made by `flask backup` go here unless the command names a file.
+    BACKUP_DIR = _env("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -63,15 +85,29 @@ class Config:
     DEV_MAILBOX = False
 
 
+def _development_secret_key():
+    """A random key made once per checkout and kept in instance/ (never committed): sessions
+    survive a restart of `make run` without a key in the code."""
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(key)
+        return key
+
+
 class DevelopmentConfig(Config):
     DEBUG = True
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     DEV_MAILBOX = True
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-only-not-secret"
+    SECRET_KEY = secrets.token_urlsafe(32)  # one per test process
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
@@ -83,8 +119,10 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")  # no default: it must be said where data lives
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(_env("HSTS_SECONDS", str(365 * 24 * 3600)))
 
 
 CONFIGS = {
@@ -94,13 +132,39 @@ CONFIGS = {
 }
 
 
+def started_by_flask_run():
+    """Whether this process is the development server of `flask run` (or its reloader)."""
+    try:
+        import click
+    except ImportError:  # pragma: no cover  (Flask depends on click)
+        return False
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        return context.command.name == "run"
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" in sys.argv[1:2]
+
+
+def default_environment():
+    return "development" if started_by_flask_run() else "production"
+
+
 def load_config(name=None):
-    """The config class for `name`, or for PORTAL_ENV (default: development)."""
-    name = name or _env("ENV", "development")
+    """The config class for `name`, or for PORTAL_ENV; without either, production (except for
+    `flask run`). Production refuses to start without a secret key and a database URL."""
+    name = name or _env("ENV") or default_environment()
     try:
         config = CONFIGS[name]
     except KeyError:
         raise RuntimeError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
-    if not config.SECRET_KEY:
-        raise RuntimeError("PORTAL_SECRET_KEY must be set outside development and tests")
+    if config is DevelopmentConfig and not config.SECRET_KEY:
+        config.SECRET_KEY = _development_secret_key()
+    missing = [variable for variable, value in (("PORTAL_SECRET_KEY", config.SECRET_KEY),
+                                                ("PORTAL_DATABASE_URL",
+                                                 config.SQLALCHEMY_DATABASE_URI))
+               if not value]
+    if missing:
+        raise RuntimeError(
+            f"The {name} configuration needs {' and '.join(missing)} in the environment. "
+            "For a development server on this machine, set PORTAL_ENV=development "
+            "(make run does).")
     return config

@@ -1,11 +1,14 @@
 """Form pieces shared by several features."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import SelectMultipleField, StringField
+from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
+
+from portal.text import clean_text
 
 
 class PlaceText(str):
@@ -78,3 +81,42 @@ def choices(pairs, blank=None):
     """WTForms choices from (value, label) pairs, with an optional first "all" choice."""
     result = [SelectChoice("", blank)] if blank is not None else []
     return result + [SelectChoice(value, label) for value, label in pairs]
+
+
+def _cleaner(multiline):
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        cleaned = clean_text(value, multiline=multiline)
+        if isinstance(value, PlaceText):  # keeps the place chosen from the suggestions
+            return PlaceText(cleaned, value.place_id)
+        return cleaned
+    clean.__name__ = "clean_multiline_text" if multiline else "clean_text"
+    return clean
+
+
+_CLEAN_LINE, _CLEAN_LINES = _cleaner(False), _cleaner(True)
+
+
+def text_filter(field_class):
+    """The cleaning filter for a field class: every field people type text into (StringField
+    and its kinds: e-mail, search, URL, place; TextAreaField keeps its lines), but not
+    passwords, which are taken exactly as typed, nor hidden fields, which nobody types."""
+    if not issubclass(field_class, StringField) or issubclass(field_class,
+                                                              (PasswordField, HiddenField)):
+        return None
+    return _CLEAN_LINES if issubclass(field_class, TextAreaField) else _CLEAN_LINE
+
+
+class PortalForm(FlaskForm):
+    """The base of every form: text fields come without direction controls and control
+    characters (portal.text.clean_text), and text that shows nothing comes as "", so that
+    DataRequired says "required" next to the field and Length counts what is seen."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            clean = text_filter(unbound_field.field_class)
+            if clean is not None:
+                options = {**options, "filters": [
+                    clean, *unbound_field.kwargs.get("filters", ())]}
+            return unbound_field.bind(form=form, **options)

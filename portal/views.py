@@ -1,9 +1,11 @@
 """What every blueprint shares: error pages, template globals, and forms meeting services."""
+import math
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -12,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import security
 from portal.errors import NotAllowed, NotFound
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager
 from portal.labels import SCHOOL_STAGES, status_label, status_style
 from portal.notifications.outbox import external_url
 
@@ -46,7 +48,17 @@ def register_error_pages(app):
 
     @app.errorhandler(429)
     def too_many(error):
-        return page(429, _("Too many attempts"), _("Please wait a minute and try again."))
+        wait = retry_after()
+        if wait <= 90 * 60:
+            minutes = max(1, round(wait / 60))
+            advice = ngettext("Please wait %(num)d minute and try again.",
+                              "Please wait %(num)d minutes and try again.", minutes)
+        else:
+            hours = max(1, round(wait / 3600))
+            advice = ngettext("Please wait %(num)d hour and try again.",
+                              "Please wait %(num)d hours and try again.", hours)
+        body, status = page(429, _("Too many attempts"), advice)
+        return body, status, {"Retry-After": str(wait)}
 
     @app.errorhandler(IntegrityError)
     @app.errorhandler(OperationalError)
@@ -70,6 +82,14 @@ def register_error_pages(app):
         db.session.rollback()  # the page itself reads the signed-in user from the database
         return page(500, _("Something went wrong"),
                     _("The error has been logged. Please try again later."))
+
+
+def retry_after():
+    """Seconds until the limit that refused this request lets it through again."""
+    breached = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return 60
+    return max(1, math.ceil(max(breached) - time.time()))
 
 
 # What users write (titles, descriptions, names, messages) is in Dutch, whatever the interface's

@@ -17,3 +17,12 @@ def mails_since(mark, kind=None):
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def link_in(message, path):
+    """The secret of the last link to `path` in a message's text (as a reader would click it)."""
+    import re
+
+    found = re.findall(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", message.body_text)
+    assert found, f"no link to {path} in {message.body_text!r}"
+    return found[-1]

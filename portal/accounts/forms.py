@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -10,12 +9,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from portal.accounts.services import PASSWORD_MIN_LENGTH
-from portal.forms import CheckboxListField, choices
+from portal.forms import CheckboxListField, PortalForm, choices
+from portal.passwords import PASSWORD_MIN_LENGTH
 from portal.security import COMPANY_MEMBER, TEACHER
 
+# The rule of portal.passwords.password_problem, told where a password is chosen.
+PASSWORD_RULE = _l(
+    "At least %(n)d characters; not a much-used password, and not your name or e-mail address. "
+    "A few words that do not belong together are easy to remember and hard to guess.",
+    n=PASSWORD_MIN_LENGTH)
 
-class RegisterForm(FlaskForm):
+
+class RegisterForm(PortalForm):
     role = RadioField(_l("I register for"), choices=choices([
         (COMPANY_MEMBER, _l("a company that offers guest lessons, visits or places")),
         (TEACHER, _l("a school, as a teacher")),
@@ -26,7 +31,7 @@ class RegisterForm(FlaskForm):
         DataRequired(_l("Enter your e-mail address.")),
         Email(_l("Enter a valid e-mail address."), check_deliverability=False),
         Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[
+    password = PasswordField(_l("Password"), description=PASSWORD_RULE, validators=[
         DataRequired(_l("Choose a password.")),
         Length(min=PASSWORD_MIN_LENGTH, max=200,
                message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH))])
@@ -35,7 +40,7 @@ class RegisterForm(FlaskForm):
         EqualTo("password", _l("The passwords are not the same."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("E-mail address"), validators=[
         DataRequired(_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
@@ -50,9 +55,7 @@ def _email_field(label, description=None):
 
 def _new_password_fields():
     """A new password, typed twice: the same rule as at registration."""
-    password = PasswordField(_l("New password"), description=_l(
-        "At least %(n)d characters. A sentence of a few words is easy to remember.",
-        n=PASSWORD_MIN_LENGTH), validators=[
+    password = PasswordField(_l("New password"), description=PASSWORD_RULE, validators=[
         DataRequired(_l("Choose a password.")),
         Length(min=PASSWORD_MIN_LENGTH, max=200,
                message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH))],
@@ -64,20 +67,20 @@ def _new_password_fields():
     return password, again
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = _email_field(_l("E-mail address"), _l(
         "The address you signed in with. We send a link to it to choose a new password."))
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(PortalForm):
     """The button on a confirmation link's page: only a POST (with CSRF) confirms."""
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     new_password, new_password_again = _new_password_fields()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PortalForm):
     locale = RadioField(_l("Language of the site and of your e-mail"), choices=choices([
         ("nl", "Nederlands"), ("en", "English")]),
         validators=[DataRequired(_l("Choose a language."))])
@@ -96,7 +99,7 @@ MAIL_CHOICES = choices([
 ])
 
 
-class MailChoicesForm(FlaskForm):
+class MailChoicesForm(PortalForm):
     receive = CheckboxListField(_l("Send me e-mail about"), choices=MAIL_CHOICES, description=_l(
         "E-mail about your account itself (password reset, confirming your address, a changed "
         "password) always comes, and so does an offer of a place from a waiting list, since "
@@ -105,7 +108,7 @@ class MailChoicesForm(FlaskForm):
                              "morning, instead of one e-mail each"))
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(PortalForm):
     new_email = _email_field(_l("New e-mail address"), _l(
         "We send a link to the new address. Your account keeps the present address until you "
         "open that link."))
@@ -114,13 +117,13 @@ class EmailChangeForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField(_l("Your current password"), validators=[
         DataRequired(_l("Enter your password."))],
         render_kw={"autocomplete": "current-password"})
     new_password, new_password_again = _new_password_fields()
 
 
-class ResendForm(FlaskForm):
+class ResendForm(PortalForm):
     """The button that sends the confirmation link again; `next` is the page it was pressed on."""
     next = HiddenField()

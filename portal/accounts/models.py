@@ -1,4 +1,5 @@
 """Users of the portal. Pupils and students are never users."""
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -29,10 +30,25 @@ class User(UserMixin, TimestampMixin, Base):
     # The personal calendar feed: only the SHA-256 of its secret token is kept.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
+    # Part of every session's id (get_id): a new one ends every session of the user at once
+    # (signing out, a new password, "sign out everywhere").
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
+    # When the user deleted their account: what must stay (requests, audit) keeps an anonymous
+    # row; name and address are gone.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self):
+        """What Flask-Login keeps in the session cookie: the id and the present session token."""
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
 
 
 RESET_PASSWORD = "reset_password"

@@ -7,18 +7,14 @@ from flask_babel import gettext as _
 from portal import security
 from portal.accounts import tokens
 from portal.accounts.confirmation import address_taken
-from portal.accounts.models import CONFIRM_EMAIL, RESET_PASSWORD
-from portal.accounts.services import (
-    CONFIRM_LIFETIME,
-    EMAIL_SHAPE,
-    LOCALES,
-    PASSWORD_MIN_LENGTH,
-)
+from portal.accounts.models import CONFIRM_EMAIL, RESET_PASSWORD, new_session_token
+from portal.accounts.services import CONFIRM_LIFETIME, EMAIL_SHAPE, LOCALES
 from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.notifications.outbox import CATEGORIES, notify, send_to_address
+from portal.passwords import password_problem
 
 
 def _require_self(actor):
@@ -89,11 +85,13 @@ def change_password(*, actor, current_password, new_password, now=None):
     errors = {}
     if not security.verify_password(actor.password_hash, current_password or ""):
         errors["current_password"] = _("This is not your current password.")
-    if len(new_password or "") < PASSWORD_MIN_LENGTH:
-        errors["new_password"] = _("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
+    problem = password_problem(new_password, name=actor.full_name, email=actor.email)
+    if problem is not None:
+        errors["new_password"] = problem
     if errors:
         raise ValidationFailed(errors)
     actor.password_hash = security.hash_password(new_password)
+    actor.session_token = new_session_token()  # every other session ends; the view signs in again
     tokens.close_open_tokens(actor, RESET_PASSWORD, now=now)
     tokens.close_address_changes(actor, now=now)
     notify(actor, "account.password_changed")

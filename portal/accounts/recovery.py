@@ -5,17 +5,16 @@ nobody who has an account here.
 """
 from datetime import timedelta
 
-from flask_babel import gettext as _
-
 from portal import security
 from portal.accounts import tokens
-from portal.accounts.models import RESET_PASSWORD
-from portal.accounts.services import PASSWORD_MIN_LENGTH, find_user_by_email
+from portal.accounts.models import RESET_PASSWORD, new_session_token
+from portal.accounts.services import find_user_by_email
 from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.notifications.outbox import notify
+from portal.passwords import password_problem
 
 RESET_LIFETIME = timedelta(hours=2)
 # One mail per account per minute at most, however many people ask: nobody can flood an inbox.
@@ -51,14 +50,15 @@ def reset_password(*, actor, token, password, now=None):
     other open reset link of the account. Returns the user, who may now be signed in."""
     now = now or utcnow()
     link = tokens.check_token(token, RESET_PASSWORD, actor=actor, now=now)
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        raise ValidationFailed({"password": _("Use at least %(n)d characters.",
-                                              n=PASSWORD_MIN_LENGTH)})
     user = link.user
+    problem = password_problem(password, name=user.full_name, email=user.email)
+    if problem is not None:
+        raise ValidationFailed({"password": problem})
     tokens.use_token(link, now=now)
     tokens.close_open_tokens(user, RESET_PASSWORD, now=now, keep=link)
     tokens.close_address_changes(user, now=now)
     user.password_hash = security.hash_password(password)
+    user.session_token = new_session_token()  # whoever had the old password is signed out
     if user.email_confirmed_at is None and (link.email or "").lower() == user.email:
         # The link reached the account's own address: that proves the address too.
         user.email_confirmed_at = now

@@ -2,6 +2,7 @@
 
 Password reset and address confirmation are in recovery.py and confirmation.py, the settings
 page's use cases in preferences.py."""
+import hmac
 import re
 from datetime import timedelta
 
@@ -10,17 +11,18 @@ from sqlalchemy import select
 
 from portal import security
 from portal.accounts import tokens
-from portal.accounts.models import CONFIRM_EMAIL, User
+from portal.accounts.models import CONFIRM_EMAIL, User, new_session_token
 from portal.audit import record_event
 from portal.db import utcnow
-from portal.errors import ValidationFailed
+from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.notifications.outbox import notify
+from portal.passwords import password_problem
+from portal.text import clean_text
 
 SELF_SERVICE_ROLES = (security.COMPANY_MEMBER, security.TEACHER)
 # The form checks addresses thoroughly; the service refuses what can never be one.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PASSWORD_MIN_LENGTH = 10
 # The languages of the site and of e-mail; Dutch unless the user chose otherwise.
 LOCALES = ("nl", "en")
 DEFAULT_LOCALE = "nl"
@@ -28,13 +30,28 @@ DEFAULT_LOCALE = "nl"
 CONFIRM_LIFETIME = timedelta(days=7)
 
 
-def load_user(user_id):
-    """Flask-Login's loader: the active user with this id, or None."""
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_id):
+    """Flask-Login's loader: the active user whose id and present session token the session
+    holds (User.get_id), or None. A renewed token ends every older session of the user."""
+    user_id, _sep, token = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 and token):
         return None
-    return user if user is not None and user.is_active else None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.deleted_at is not None:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+
+
+def end_sessions(*, actor):
+    """End every session of the actor, on every device, at once (signing out does this): the
+    session token changes, so no cookie signed in before still works. Returns the user, whom a
+    view may sign in again when the present session is to stay."""
+    if not actor.is_authenticated:
+        raise NotAllowed()
+    actor.session_token = new_session_token()
+    record_event(actor, "user.sessions_ended", actor)
+    db.session.commit()
+    return actor
 
 
 def find_user_by_email(email):
@@ -48,9 +65,9 @@ def create_user(*, email, full_name, password, role):
     errors = {}
     if role not in security.ROLES:
         errors["role"] = _("Choose a valid role.")
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        errors["password"] = _("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
-    if not (full_name or "").strip():
+    if problem := password_problem(password, name=full_name, email=email):
+        errors["password"] = problem
+    if not clean_text(full_name):
         errors["full_name"] = _("Enter your name.")
     if not EMAIL_SHAPE.match(email):
         errors["email"] = _("Enter a valid e-mail address.")
@@ -58,7 +75,7 @@ def create_user(*, email, full_name, password, role):
         errors["email"] = _("An account with this e-mail address already exists.")
     if errors:
         raise ValidationFailed(errors)
-    user = User(email=email, full_name=full_name.strip(), role=role,
+    user = User(email=email, full_name=clean_text(full_name), role=role,
                 password_hash=security.hash_password(password))
     db.session.add(user)
     db.session.flush()
@@ -67,11 +84,30 @@ def create_user(*, email, full_name, password, role):
 
 def register_user(*, email, full_name, password, role, locale=DEFAULT_LOCALE, now=None):
     """Someone signs up as a company member or a teacher, in the language of the registration
-    page; the link that confirms their address goes out with the same commit."""
+    page; the link that confirms their address goes out with the same commit.
+
+    Whether the address has an account already must not show: then no account is made, the
+    address gets an e-mail that says so (sign in, or choose a new password), and the caller
+    answers the same as for a new account. Returns the new user, or None in that case. The
+    same checks and the same password hashing run either way, so neither the messages nor the
+    time taken tell the difference."""
     if role not in SELF_SERVICE_ROLES:
         raise ValidationFailed({"role": _("Choose a valid role.")})
     now = now or utcnow()
-    user = create_user(email=email, full_name=full_name, password=password, role=role)
+    existing = find_user_by_email(email or "")
+    try:
+        user = create_user(email=email, full_name=full_name, password=password, role=role)
+    except ValidationFailed as error:
+        if existing is None:
+            raise
+        others = {field: text for field, text in error.errors.items() if field != "email"}
+        if others:
+            raise ValidationFailed(others) from None
+        security.hash_password(password)  # the work a new account costs
+        notify(existing, "account.already_registered")
+        record_event(None, "user.registration_repeated", existing)
+        db.session.commit()
+        return None
     user.locale = locale if locale in LOCALES else DEFAULT_LOCALE
     send_confirmation_link(user, now=now)
     record_event(user, "user.registered", user, role=role)

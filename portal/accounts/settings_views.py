@@ -3,10 +3,11 @@ redirect back (or the page again, 422, with the messages next to the fields)."""
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
 
 from portal import security
-from portal.accounts import confirmation, preferences
+from portal.accounts import confirmation, preferences, services
 from portal.accounts.forms import (
     EmailChangeForm,
     LanguageForm,
@@ -26,6 +27,10 @@ CALENDAR_PAGE = "calendar.feed_page"
 # Each form's prefix keeps the ids and names of its fields apart from the other forms'.
 PREFIXES = {"language": "language", "mail": "mail", "address": "address",
             "password": "password"}
+
+
+class EndSessionsForm(FlaskForm):
+    """A button: sign out on every other device."""
 
 
 def _forms(user, posted=None):
@@ -50,6 +55,7 @@ def _forms(user, posted=None):
 def _page(forms, posted=None):
     context = dict(
         forms=forms, resend_form=ResendForm(formdata=None),
+        end_sessions_form=EndSessionsForm(formdata=None),
         settings_page=True,  # the page shows the address's state itself, not the notice
         pending_address=confirmation.pending_address(current_user, utcnow()),
         calendar_url=(url_for(CALENDAR_PAGE) if CALENDAR_PAGE in current_app.view_functions
@@ -140,6 +146,22 @@ def change_password():
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
-            flash(_("Your new password is saved."), "success")
+            # The new password ended every session; this one stays, with the new token.
+            login_user(current_user._get_current_object())
+            flash(_("Your new password is saved. You are signed out on every other device."),
+                  "success")
             return _back("password")
     return _page(forms, "password")
+
+
+@bp.post("/instellingen/overal-uitloggen")
+@login_required
+@limiter.limit("10/hour")
+def end_other_sessions():
+    """Sign out on every other device (a lost phone, a shared computer): this one stays."""
+    form = EndSessionsForm()
+    if form.validate_on_submit():
+        user = services.end_sessions(actor=current_user._get_current_object())
+        login_user(user)  # this session goes on, with the new token
+        flash(_("You are signed out on every other device."), "success")
+    return _back("sessions")

@@ -1,11 +1,19 @@
 """Signing up, in and out, and the links sent by e-mail (password reset, address confirmation).
 The settings page's routes are in settings_views.py, on the same blueprint."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import confirmation, recovery, services, tokens
+from portal.accounts import confirmation, limits, recovery, services, tokens
 from portal.accounts.forms import (
     ConfirmEmailForm,
     ForgotPasswordForm,
@@ -45,7 +53,9 @@ def no_referrer(response):
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
-@limiter.limit("10/hour", methods=["POST"])
+@limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
+# per e-mail address typed: nobody floods someone's mailbox with "you have an account already"
+@limiter.limit(limits.REGISTER_PER_EMAIL, methods=["POST"], key_func=limits.account_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
@@ -53,23 +63,35 @@ def register():
     if form.validate_on_submit():
         locale = get_locale()
         try:
-            user = services.register_user(
+            services.register_user(
                 email=form.email.data, full_name=form.full_name.data,
                 password=form.password.data, role=form.role.data,
                 locale=locale.language if locale else services.DEFAULT_LOCALE, now=utcnow())
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
-            login_user(user)
-            flash(_("Welcome! Your account has been created. We sent you an e-mail with a link "
-                    "to confirm your address."), "success")
-            # Back to where the visitor came from, such as a colleague's invitation link.
-            return redirect(safe_next(request.args.get("next"), "organisations.onboarding"))
+            # The same answer whether or not the address had an account: the e-mail tells.
+            # After confirming, the visitor goes on to where they came from (an invitation).
+            session["registered_email"] = form.email.data.strip().lower()
+            session["after_confirmation"] = safe_next(request.args.get("next"),
+                                                      "organisations.onboarding")
+            return redirect(url_for("accounts.registered"))
     return render_form("accounts/register.html", form)
 
 
+@bp.get("/registreren/verstuurd")
+def registered():
+    """After registering: look in your mailbox (the same page for a known address)."""
+    return render_template("accounts/registered.html", email=session.get("registered_email"),
+                           days=services.CONFIRM_LIFETIME.days)
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit(limits.SIGN_IN_PER_ACCOUNT_AND_ADDRESS, methods=["POST"],
+               key_func=limits.account_and_address_key, deduct_when=limits.failed)
+@limiter.limit(limits.SIGN_IN_PER_ACCOUNT, methods=["POST"], key_func=limits.account_key,
+               deduct_when=limits.failed)
+@limiter.limit(limits.SIGN_IN_PER_ADDRESS, methods=["POST"], deduct_when=limits.failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -87,15 +109,19 @@ def login():
 @bp.post("/uitloggen")
 @login_required
 def logout():
+    """Signing out ends every session of the user, on this device and any other (a cookie
+    copied before no longer works)."""
+    services.end_sessions(actor=current_user)
     logout_user()
-    flash(_("You are signed out."), "info")
+    flash(_("You are signed out, on this device and on any other."), "info")
     return redirect(url_for("public.home"))
 
 
 # Password reset --------------------------------------------------------------------------
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit("5/minute;30/hour", methods=["POST"])
+@limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.RESET_PER_EMAIL, methods=["POST"], key_func=limits.account_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -153,6 +179,13 @@ def confirm_email(token):
                 flash(_("Thank you, your e-mail address is confirmed."), "success")
             if current_user.is_authenticated:
                 return redirect(url_for("accounts.settings"))
+            if not changed:
+                # The link of a new account signs it in: who holds it owns the address, and
+                # registration did not sign in (it must not tell a new address from a known).
+                sign_in(user)
+                session.pop("registered_email", None)
+                return redirect(safe_next(session.pop("after_confirmation", None),
+                                          "organisations.onboarding"))
             return redirect(url_for("accounts.login"))
     except tokens.LinkRefused as refused:
         if refused.reason == confirmation.CONFIRMED:

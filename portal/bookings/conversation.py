@@ -20,13 +20,14 @@ from portal.bookings.wording import refuse_if
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.text import clean_text as clean_typed_text
 
 
 def clean_text(text, *, required=False, field="message"):
-    """The text without surrounding blanks; ValidationFailed when required and empty, or too
-    long."""
+    """The text as kept (portal.text.clean_text: no direction controls, no blanks around it, ""
+    when nothing visible); ValidationFailed when required and empty, or too long."""
     refuse_if(rules.check_text(text, required=required, field=field))
-    return (text or "").strip()
+    return clean_typed_text(text or "", multiline=True)
 
 
 def add_message(booking, author, side, kind, body, now=None):

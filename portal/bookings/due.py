@@ -8,8 +8,9 @@ transaction. Each request (and each step) commits on its own, so one failure kee
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
+from portal.audit import AuditEvent
 from portal.bookings import calendar, notices, rules
 from portal.bookings.models import Booking
 from portal.db import PORTAL_TIMEZONE, utcnow
@@ -164,10 +165,24 @@ def send_daily_digests(now):
     return send_digests(now=now)
 
 
+def remove_old_audit_events(now):
+    """Delete the audit events older than AUDIT_RETENTION_DAYS (the privacy page promises it)
+    in one DELETE; a second run finds nothing more. 0 or less keeps every event."""
+    days = current_app.config.get("AUDIT_RETENTION_DAYS", 0)
+    if not days or days <= 0:
+        return 0
+    result = db.session.execute(
+        delete(AuditEvent).where(AuditEvent.created_at < now - timedelta(days=days))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
+
+
 STEPS = (
     ("reminders sent", send_reminders),
     ("outcome questions sent", ask_outcomes),
     ("waiting-list offers expired", expire_waitlist_offers),
     ("offers archived", archive_offers),
     ("digests sent", send_daily_digests),
+    ("audit events removed", remove_old_audit_events),
 )

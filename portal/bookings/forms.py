@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.bookings.rules import (
@@ -14,14 +13,15 @@ from portal.bookings.rules import (
     MESSAGE_MAX,
     WITHDRAW,
 )
-from portal.forms import choices
+from portal.forms import PortalForm, choices
+from portal.numbers import IntegerField
 
 
 def _number(value):
     return int(value) if value not in (None, "") else None
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PortalForm):
     """A request for a slot and a number of pupils (group activities), or for places from a
     start date (placements); the view keeps the fields of the offer's kind."""
 
@@ -58,7 +58,7 @@ class RequestForm(FlaskForm):
 ANSWERS = (ACCEPT, DECLINE, WITHDRAW, CANCEL, ACCEPT_COUNTER, DECLINE_COUNTER)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     """One card on a request's page; which buttons it shows depends on the side and status.
 
     `action` is sent by the pressed button (<button name="action" value="decline">); no page
@@ -68,7 +68,7 @@ class AnswerForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MESSAGE_MAX)])
 
 
-class CounterForm(FlaskForm):
+class CounterForm(PortalForm):
     """The company's counter-proposal: another date of the offer (or start date of a
     placement), another group size, or both; with a message saying why."""
 
@@ -93,7 +93,7 @@ class CounterForm(FlaskForm):
                                              n=booking.group_size)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     body = TextAreaField(_l("Your message"), validators=[
         DataRequired(_l("Write a message first.")), Length(max=MESSAGE_MAX)])
 
@@ -101,13 +101,13 @@ class MessageForm(FlaskForm):
 YES, NO = "yes", "no"
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(PortalForm):
     held = RadioField(_l("Did it take place?"), choices=choices([
         (YES, _l("Yes, it took place")), (NO, _l("No, it did not"))]),
                       validators=[InputRequired(_l("Choose yes or no."))])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(PortalForm):
     """The evaluation of one side; the view keeps the fields of the reader's side."""
 
     rating = RadioField(_l("Your rating"), coerce=_number, choices=choices([
@@ -131,7 +131,7 @@ class EvaluationForm(FlaskForm):
             del self.girls
 
 
-class WithdrawOfferForm(FlaskForm):
+class WithdrawOfferForm(PortalForm):
     reason = TextAreaField(_l("Why do you withdraw this offer?"), validators=[
         DataRequired(_l("Give a reason; the schools with requests will read it.")),
         Length(max=2000)], description=_l("Schools with open or accepted requests read it."))

@@ -18,6 +18,7 @@ from portal.bookings.wording import refuse_if
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.text import clean_text
 
 
 def _columns(side):
@@ -87,7 +88,8 @@ def evaluate(*, actor, booking, rating, comment="", pupils_reached=None, girls=N
     school = side == SCHOOL
     evaluation = Evaluation(
         booking_id=booking.id, side=side, author_id=actor.id, rating=rating,
-        comment=(comment or "").strip(), pupils_reached=pupils_reached if school else None,
+        comment=clean_text(comment or "", multiline=True),
+        pupils_reached=pupils_reached if school else None,
         girls=girls if school else None, host_again=None if school else bool(host_again),
         created_at=now or utcnow())
     db.session.add(evaluation)

@@ -17,6 +17,8 @@ services turn them into messages in the reader's language.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.text import clean_text
+
 REQUESTED = "requested"
 COUNTER_PROPOSED = "counter_proposed"
 ACCEPTED = "accepted"
@@ -258,8 +260,9 @@ def check_counter(*, current, proposed):
 
 
 def check_text(text, *, required=False, longest=MESSAGE_MAX, field="message"):
-    """A message or reason: required where a reason is owed, never longer than `longest`."""
-    text = (text or "").strip()
+    """A message or reason: required where a reason is owed, never longer than `longest`.
+    Judged as it is kept (portal.text.clean_text): invisible text counts as none."""
+    text = clean_text(text or "", multiline=True)
     if required and not text:
         return {field: Problem("text_required")}
     if len(text) > longest:

@@ -3,8 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import security
@@ -13,7 +12,8 @@ from portal.bookings.models import BOOKED, CLOSED, EXPIRED, LEFT, OFFERED, WAITI
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import login_manager
-from portal.forms import choices
+from portal.forms import PortalForm, choices
+from portal.numbers import IntegerField
 from portal.offers.models import PUBLISHED
 from portal.organisations.services import is_member, school_of
 from portal.taxonomy.services import localised_name
@@ -34,7 +34,7 @@ STATUS_LABELS = {
 }
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PortalForm):
     """The group a school would bring to a full date, as on a request."""
 
     group_size = IntegerField(_l("Number of pupils"), validators=[
@@ -56,13 +56,13 @@ class JoinForm(FlaskForm):
                                         blank=_l("Choose a level"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     """Take or decline room offered; the pressed button sends `action`."""
 
     action = StringField(validators=[InputRequired(), AnyOf((TAKE, DECLINE))])
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(PortalForm):
     """Only the token: leaving needs no input."""
 
 

@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.geo.labels import parse_label
 from portal.geo.models import Place, PlaceAlias, Province
 from portal.geo.names import best_place, match_places, normalise
+from portal.text import clean_text
 
 _entries_cache = {}
 # Suggestions below this score share a few letters with the text, not a likely typo.
@@ -103,7 +104,7 @@ def resolve_place(text, field="place"):
     place = _chosen(text)
     if place is not None:
         return place
-    text = (text or "").strip()
+    text = clean_text(text or "")
     if not text:
         raise ValidationFailed({field: _("Enter a place.")})
     place = _by_label(text, field)

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.validators import Length, NumberRange, Optional
 
-from portal.forms import choices
+from portal.forms import PortalForm, choices
+from portal.numbers import IntegerField
 from portal.taxonomy.offer_types import OFFER_TYPES
 
 DEFAULT_KM = 50
@@ -15,7 +15,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PortalForm):
     class Meta:
         csrf = False  # a search changes nothing and its address should be shareable
 

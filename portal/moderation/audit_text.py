@@ -34,7 +34,10 @@ def _sentences():
     the school and the offer."""
     return {
         "user.registered": _("%(actor)s created an account"),
+        "user.registration_repeated": _("Someone tried to create a second account with the "
+                                        "address of %(subject)s"),
         "user.logged_in": _("%(actor)s signed in"),
+        "user.sessions_ended": _("%(actor)s signed out on every device"),
         "user.created": _("%(actor)s created the account of %(subject)s"),
         "user.password_reset_requested": _(
             "Someone asked for a link to reset the password of %(subject)s"),
@@ -47,6 +50,8 @@ def _sentences():
         "user.calendar_feed_renewed": _(
             "%(actor)s made a new address for their calendar feed"),
         "user.calendar_feed_revoked": _("%(actor)s stopped their calendar feed"),
+        "user.data_exported": _("%(actor)s downloaded their data"),
+        "user.deleted": _("%(actor)s deleted their account"),
         "company.registered": _("%(actor)s registered the company %(subject)s"),
         "company.approved": _("%(actor)s approved the company %(subject)s"),
         "company.rejected": _("%(actor)s rejected the company %(subject)s"),

@@ -1,16 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.forms import choices
+from portal.forms import PortalForm, choices
+from portal.numbers import whole_number
 
 APPROVE = "approve"
 REJECT = "reject"
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     decision = RadioField(_l("Decision"), choices=choices([(APPROVE, _l("Approve")),
                                                            (REJECT, _l("Reject"))]),
                           validators=[DataRequired(_l("Choose approve or reject."))])
@@ -20,19 +20,24 @@ class DecisionForm(FlaskForm):
     seen = HiddenField()
 
     def seen_number(self):
-        try:
-            return int(self.seen.data)
-        except (TypeError, ValueError):
-            return None
+        """The version sent, or None for anything that is not one (a number past the database's
+        integers would fail in the query instead of "changed meanwhile")."""
+        return whole_number(self.seen.data)
 
 
-class VerifyForm(FlaskForm):
+def _printable(value):
+    """A hidden field's value without control characters: nobody types into it, and a NUL
+    would reach the database (PostgreSQL refuses it in text: a 500 instead of "changed")."""
+    return "".join(char for char in value if char.isprintable()) if value else value
+
+
+class VerifyForm(PortalForm):
     """The SBB leerbedrijf-ID the moderator looked up, so a number changed meanwhile fails."""
 
-    seen = HiddenField()
+    seen = HiddenField(filters=[_printable])
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(PortalForm):
     region = SelectField(_l("Holiday region"), validators=[
         DataRequired(_l("Choose a holiday region."))])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
@@ -42,7 +47,7 @@ class HolidayForm(FlaskForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
 
 
-class HolidayImportForm(FlaskForm):
+class HolidayImportForm(PortalForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
                      description=_l("Columns region, name, starts_on, ends_on; dates as "
                                    "2027-04-24; region noord, midden, zuid or vlaanderen."))

@@ -26,6 +26,7 @@ from portal.organisations.models import APPROVED, PENDING, REJECTED, Company, Me
 from portal.organisations.services import can_moderate, technocentrum_of
 from portal.organisations.team_mail import tell_members
 from portal.taxonomy.services import levels_by_ids, sectors_by_ids
+from portal.text import clean_text
 
 REASON_MAX = 2000
 # The message each decision on an offer writes to its company (templates/mail/<kind>.txt).
@@ -77,7 +78,7 @@ def accreditations_to_check(*, actor):
 
 
 def _require_reason(reason):
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "", multiline=True)
     if not reason:
         raise ValidationFailed({"reason": _("Give a reason; the company will read it.")})
     if len(reason) > REASON_MAX:

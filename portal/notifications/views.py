@@ -55,8 +55,8 @@ def from_this_machine():
 
 def _dev_only():
     """The mailbox shows every message, reset links too, without signing in: only with
-    DEV_MAILBOX on (the development config) and only to the developer's own machine, since a
-    server started without PORTAL_ENV runs the development config."""
+    DEV_MAILBOX on (the development config) and only to the developer's own machine: a
+    development server may be reachable from the network too (`flask run --host 0.0.0.0`)."""
     if not current_app.config.get("DEV_MAILBOX") or not from_this_machine():
         abort(404)
 

@@ -2,11 +2,9 @@
 only that type's fields. Two plain pages instead of fields shown and hidden by a script, so it
 works the same without JavaScript and with a screen reader."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -15,7 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import CheckboxListField, choices
+from portal.forms import CheckboxListField, PortalForm, choices
+from portal.numbers import IntegerField
 from portal.offers.rules import ALLOWED_LOCATION_MODES, LIMITS, SLOT_CAPACITY, fields_of
 from portal.taxonomy.codes import APPRENTICESHIP, AT_COMPANY, HOLIDAY_REGIONS
 from portal.taxonomy.offer_types import LOCATION_MODES
@@ -77,7 +76,7 @@ DETAIL_FIELDS = {
 }
 
 
-class BaseOfferForm(FlaskForm):
+class BaseOfferForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")),
                                                  Length(max=160)])
     description = TextAreaField(_l("Description"), validators=[
@@ -126,7 +125,7 @@ def form_values(form):
     return values
 
 
-class SlotForm(FlaskForm):
+class SlotForm(PortalForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     starts_at = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time."))])
     ends_at = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time."))])
@@ -140,7 +139,7 @@ class SlotForm(FlaskForm):
         description=_l("Set it to the class size to host one class only."))
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(PortalForm):
     weekday = SelectField(_l("Day of the week"), coerce=int,
                           choices=choices(enumerate(WEEKDAYS)))
     first = DateField(_l("From"), validators=[InputRequired(_l("Enter the first date."))])
@@ -154,7 +153,7 @@ class SeriesForm(FlaskForm):
         blank=_l("No region: skip no holidays")))
 
 
-class SlotCapacityForm(FlaskForm):
+class SlotCapacityForm(PortalForm):
     capacity = SlotForm.capacity
     min_group = SlotForm.min_group
 
@@ -166,7 +165,7 @@ def field_label(name):
     return unbound.args[0] if unbound is not None and unbound.args else name
 
 
-class AccreditationForm(FlaskForm):
+class AccreditationForm(PortalForm):
     sbb_number = StringField(_l("SBB leerbedrijf-ID"), validators=[
         DataRequired(_l("Enter your SBB leerbedrijf-ID.")), Length(max=20)],
         description=_l("The number of your company in SBB's register of accredited training "

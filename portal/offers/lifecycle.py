@@ -14,6 +14,7 @@ from portal.offers import rules
 from portal.offers.models import ARCHIVED, PAUSED, PUBLISHED, Offer, Slot
 from portal.offers.pause_mail import tell_schools
 from portal.organisations.services import is_member
+from portal.text import clean_text
 
 REASON_MAX = 2000
 
@@ -24,7 +25,7 @@ def require_own(actor, offer):
 
 
 def clean_reason(reason, required=False):
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "", multiline=True)
     if required and not reason:
         raise ValidationFailed({"reason": _("Give a reason; the schools with requests will "
                                             "read it.")})

@@ -35,6 +35,7 @@ from portal.organisations.profiles import locations_of
 from portal.organisations.services import can_moderate, is_member
 from portal.taxonomy.codes import APPRENTICESHIP, AT_COMPANY, AT_SCHOOL, OFFER_TYPE_CODES
 from portal.taxonomy.services import levels_by_ids, qualification, sectors_by_ids
+from portal.text import clean_text
 
 COMMON = ("offer_type", "location_mode", "title", "description", "sector_ids", "level_ids",
           "contact_id", "location_id")
@@ -42,6 +43,8 @@ FIELDS = COMMON + rules.DETAIL_FIELDS
 TEXT_MAX = {"title": 160, "topic": 200, "given_by": 200, "protective_gear": 300,
             "subjects": 300, "qualification_name": 200, "description": 8000,
             "safety_rules": 4000, "deliverable": 4000}
+# The texts of several lines (text areas in the form); the others are one line.
+MULTILINE = ("description", "safety_rules", "deliverable")
 
 
 NOT_ACCREDITED = _l(
@@ -70,7 +73,8 @@ def _text_fields(fields, errors):
     values = {}
     for name, limit in TEXT_MAX.items():
         value = fields.get(name)
-        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = clean_text(value, multiline=name in MULTILINE)
         if value and len(value) > limit:
             errors[name] = _("Keep it under %(n)d characters.", n=limit)
         values[name] = value or None

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from portal.forms import CheckboxListField, choices, place_field
+from portal.forms import CheckboxListField, PortalForm, choices, place_field
 from portal.labels import SCHOOL_STAGES
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(PortalForm):
     name = StringField(_l("Company name"), validators=[
         DataRequired(_l("Enter the company's name.")), Length(max=160)])
     number = StringField(_l("KvK number or Belgian enterprise number"), validators=[
@@ -25,7 +24,7 @@ class CompanyForm(FlaskForm):
         Length(max=255)])
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(PortalForm):
     name = StringField(_l("School name"), validators=[
         DataRequired(_l("Enter the school's name.")), Length(max=160)])
     stage = SelectField(_l("Kind of school"), choices=choices(SCHOOL_STAGES.items()),
@@ -47,7 +46,7 @@ class SchoolProfileForm(SchoolForm):
     location = None
 
 
-class LogoForm(FlaskForm):
+class LogoForm(PortalForm):
     # The service checks the content: a file's name and the browser's filter prove nothing.
     logo = FileField(
         _l("New logo"), validators=[FileRequired(_l("Choose an image file for the logo."))],
@@ -56,7 +55,7 @@ class LogoForm(FlaskForm):
         render_kw={"accept": "image/png,image/jpeg,image/webp"})
 
 
-class LocationForm(FlaskForm):
+class LocationForm(PortalForm):
     name = StringField(_l("Name of the location"), validators=[
         DataRequired(_l("Give the location a name, e.g. Werkplaats Terneuzen.")),
         Length(max=120)],

@@ -19,6 +19,7 @@ from portal.organisations.services import (
     is_member,
 )
 from portal.taxonomy.services import sectors_by_ids
+from portal.text import clean_text
 
 # --- profiles: companies and schools keep their own data ------------------------------------
 
@@ -47,7 +48,7 @@ def update_company(*, actor, company, name, number, place_name, sector_ids, desc
     """A member keeps the company's profile. A new KvK or enterprise number sends an approved
     company back to its Technocentrum: that number is what the approval vouched for."""
     _require_member_of(actor, company, security.COMPANY_MEMBER)
-    errors, values = {}, {"name": (name or "").strip()}
+    errors, values = {}, {"name": clean_text(name or "")}
     if not values["name"]:
         errors["name"] = _("Enter the company's name.")
     try:
@@ -69,7 +70,8 @@ def update_company(*, actor, company, name, number, place_name, sector_ids, desc
         errors.update(error.errors)
     if errors:
         raise ValidationFailed(errors)
-    values.update(description=(description or "").strip(), website=website or None)
+    values.update(description=clean_text(description or "", multiline=True),
+                  website=clean_text(website or "") or None)
     changed = _changed(company, values)
     if {s.id for s in company.sectors} != {s.id for s in sectors}:
         company.sectors = sectors
@@ -106,7 +108,7 @@ def resubmit_company(*, actor, company):
 def update_school(*, actor, school, name, place_name, stage, sector_ids=()):
     """A teacher or coordinator of the school keeps its name, place, kind and profiles."""
     _require_member_of(actor, school, *security.SCHOOL_ROLES)
-    errors, values = {}, {"name": (name or "").strip(), "school_stage": stage}
+    errors, values = {}, {"name": clean_text(name or ""), "school_stage": stage}
     if not values["name"]:
         errors["name"] = _("Enter the school's name.")
     if stage not in SCHOOL_STAGES:
@@ -203,7 +205,7 @@ def get_own_location(actor, location_id):
 
 
 def _location_values(company, name, place_name, address, location=None):
-    errors, name, address = {}, (name or "").strip(), (address or "").strip() or None
+    errors, name, address = {}, clean_text(name or ""), clean_text(address or "") or None
     if not name:
         errors["name"] = _("Give the location a name, e.g. Werkplaats Terneuzen.")
     elif len(name) > 120:

@@ -29,6 +29,7 @@ from portal.organisations.rules import (
     identify_company_number,
 )
 from portal.taxonomy.services import sectors_by_ids
+from portal.text import clean_text
 
 # The name of the location a company starts with: data in the users' language, not the UI's.
 MAIN_LOCATION = "Hoofdvestiging"
@@ -122,12 +123,14 @@ def register_company(*, actor, name, number, place_name, sector_ids, description
     security.require_role(actor, security.COMPANY_MEMBER)
     if company_of(actor) is not None:
         raise ValidationFailed({"": _("You already belong to a company.")})
-    if not (name or "").strip():
+    name = clean_text(name or "")
+    if not name:
         raise ValidationFailed({"name": _("Enter the company's name.")})
     numbers = _company_numbers(number)
     place = resolve_place(place_name)
-    company = Company(name=name.strip(), place=place, sectors=_require_sectors(sector_ids),
-                      description=(description or "").strip(), website=website or None,
+    company = Company(name=name, place=place, sectors=_require_sectors(sector_ids),
+                      description=clean_text(description or "", multiline=True),
+                      website=clean_text(website or "") or None,
                       status=PENDING, **numbers)
     company.memberships.append(Membership(user=actor, is_owner=True))
     company.locations.append(Location(name=MAIN_LOCATION, place=place))
@@ -154,8 +157,8 @@ def register_school(*, actor, name, brin, location, place_name, stage, sector_id
     security.require_role(actor, *security.SCHOOL_ROLES)
     if school_of(actor) is not None:
         raise ValidationFailed({"": _("You already belong to a school.")})
-    errors = {}
-    if not (name or "").strip():
+    errors, name = {}, clean_text(name or "")
+    if not name:
         errors["name"] = _("Enter the school's name.")
     if stage not in SCHOOL_STAGES:  # the codes; the labels are for the form
         errors["stage"] = _("Choose the kind of school.")
@@ -173,7 +176,7 @@ def register_school(*, actor, name, brin, location, place_name, stage, sector_id
                                                    School.location_code == location))
     if taken is not None:
         raise SchoolTaken(taken)
-    school = School(name=name.strip(), brin_code=brin, location_code=location, place=place,
+    school = School(name=name, brin_code=brin, location_code=location, place=place,
                     school_stage=stage, sectors=sectors_by_ids(sector_ids), status=APPROVED)
     school.memberships.append(Membership(user=actor, is_owner=True))
     db.session.add(school)
@@ -198,11 +201,12 @@ def uncovered_provinces():
 def create_technocentrum(*, actor, name, provinces, place=None):
     """The administrator sets up a regional Technocentrum and the provinces it works in."""
     security.require_role(actor, security.ADMIN)
-    if not (name or "").strip():
+    name = clean_text(name or "")
+    if not name:
         raise ValidationFailed({"name": _("Enter a name.")})
     if not provinces:
         raise ValidationFailed({"provinces": _("Choose at least one province.")})
-    centre = Technocentrum(name=name.strip(), provinces=list(provinces), place=place,
+    centre = Technocentrum(name=name, provinces=list(provinces), place=place,
                            status=APPROVED)
     db.session.add(centre)
     record_event(actor, "technocentrum.created", centre,

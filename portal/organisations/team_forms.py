@@ -1,16 +1,16 @@
 """Forms of the team pages: inviting, handing over, and the buttons of the team page."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
-from portal.forms import choices
+from portal.forms import PortalForm, choices
+from portal.numbers import IntegerField
 
 REMOVE, REVOKE, APPROVE, DECLINE = "remove", "revoke", "approve", "decline"
 ASK, WITHDRAW = "ask", "withdraw"
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     email = EmailField(_l("Your colleague's e-mail address"), validators=[
         DataRequired(_l("Enter your colleague's e-mail address.")),
         Email(_l("Enter a valid e-mail address."), check_deliverability=False),
@@ -19,7 +19,7 @@ class InviteForm(FlaskForm):
                        "address."))
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(PortalForm):
     membership = SelectField(_l("New owner"), coerce=lambda v: int(v) if v else None,
                              validators=[DataRequired(_l("Choose a colleague."))])
 
@@ -29,7 +29,7 @@ class HandOverForm(FlaskForm):
                                           blank=_l("Choose a colleague"))
 
 
-class TeamActionForm(FlaskForm):
+class TeamActionForm(PortalForm):
     """One button on the team page, with the member, invitation or request it acts on.
 
     `action` is sent by the pressed button; no page offers any other value, so a wrong one is
@@ -39,11 +39,11 @@ class TeamActionForm(FlaskForm):
     target = IntegerField(validators=[InputRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button that only confirms (leaving the team, accepting an invitation)."""
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PortalForm):
     """Asking to join a school, or withdrawing that request."""
 
     action = StringField(validators=[InputRequired(), AnyOf((ASK, WITHDRAW))])

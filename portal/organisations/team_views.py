@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from portal import security
 from portal.errors import ValidationFailed
+from portal.extensions import limiter
 from portal.organisations import teams
 from portal.organisations.services import school_of
 from portal.organisations.team_forms import (
@@ -111,8 +112,14 @@ def team():
         new_link=session.pop(NEW_LINK, None))
 
 
+def _signed_in_user():
+    return f"user:{current_user.id}"
+
+
 @bp.route("/team/uitnodigen", methods=["GET", "POST"])
 @role_required(*TEAM_ROLES)
+# Each invitation sends an e-mail to an address the owner types: not a way to send mail in bulk.
+@limiter.limit("30/hour;100/day", methods=["POST"], key_func=_signed_in_user)
 def invite():
     organisation, elsewhere = _team_or_onboarding()
     if elsewhere:
@@ -208,6 +215,7 @@ def invitation(token):
 
 @bp.route("/school/<int:school_id>/aansluiten", methods=["GET", "POST"])
 @role_required(*security.SCHOOL_ROLES)
+@limiter.limit("10/hour", methods=["POST"], key_func=_signed_in_user)
 def join_school(school_id):
     """A teacher asks to join a registered school, sees the request wait, or withdraws it."""
     school = teams.get_school(school_id)

@@ -33,6 +33,7 @@ from portal.organisations.team_models import (
     Invitation,
     JoinRequest,
 )
+from portal.text import clean_text
 
 INVITATION_DAYS = 7
 # The form checks addresses thoroughly; the service refuses what can never be one.
@@ -157,7 +158,7 @@ def invite_member(*, actor, organisation, email):
     """The owner invites a colleague by e-mail address. Returns the invitation and the token of
     its link: the only moment the token exists, since only its hash is kept."""
     _claim_ownership(actor, organisation)
-    email = (email or "").strip().lower()
+    email = clean_text(email or "").lower()
     if not EMAIL_SHAPE.match(email):
         _refuse({"email": _("Enter a valid e-mail address.")})
     if any(m.user.email == email for m in organisation.memberships):

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.seeds import SEEDS_DIR
 from portal.taxonomy.codes import HOLIDAY_REGION_OF_PROVINCE, HOLIDAY_REGIONS
 from portal.taxonomy.models import SchoolHoliday
+from portal.text import clean_text
 
 NAME_MAX = 80
 CSV_MAX_ROWS = 2000
@@ -42,7 +43,7 @@ def _clean(region, name, starts_on, ends_on, prefix=""):
     errors = {}
     if region not in HOLIDAY_REGIONS:
         errors[prefix + "region"] = _("Choose a holiday region.")
-    name = (name or "").strip()
+    name = clean_text(name or "")
     if not name or len(name) > NAME_MAX:
         errors[prefix + "name"] = _("Enter a name of at most %(n)d characters.", n=NAME_MAX)
     if starts_on is None:

@@ -181,6 +181,8 @@ PAGES = {
     "public.home": [Visit("home", VISITOR)],
     "accounts.login": [login, with_errors(login)],
     "accounts.register": [register, with_errors(register)],
+    "accounts.registered": [
+        Visit("registered", VISITOR, shows=("main a[href$='/account/inloggen']",))],
     "organisations.register_company": [company_form, with_errors(company_form)],
     "organisations.register_school": [school_form, with_errors(school_form)],
     "bookings.company_dashboard": [

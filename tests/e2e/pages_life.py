@@ -219,7 +219,30 @@ ACCOUNTS = {
     ],
 }
 
-LIFE_PAGES = {"bookings.detail": BOOKINGS, **WAITLIST, **MAIL, **CALENDAR, **ACCOUNTS}
+# --- privacy: the public statement, the account's data, deleting the account --------------
+
+delete_account = Visit("delete-account", "teacher-empty",
+                       shows=("main #password", "main #confirm", "main .btn-danger"))
+PRIVACY = {
+    "privacy.policy": [Visit("privacy", VISITOR, shows=("main a[href*='/account/inloggen']",))],
+    "privacy.account": [
+        Visit("privacy-account", "teacher",
+              shows=("main form[action$='/account/privacy/export'] button",
+                     "main a[href$='/account/verwijderen']")),
+    ],
+    # Sent empty it is refused (nothing is deleted); an owner with colleagues is told to hand
+    # the team over first, without the form.
+    "privacy.delete": [
+        delete_account,
+        with_errors(delete_account, shows=(ERRORS, "main #password.is-invalid",
+                                           "main #confirm.is-invalid")),
+        Visit("delete-account-owner", "company", shows=("main a[href$='/team/eigenaar']",),
+              hides=("main #password",)),
+    ],
+}
+
+LIFE_PAGES = {"bookings.detail": BOOKINGS, **WAITLIST, **MAIL, **CALENDAR, **ACCOUNTS,
+              **PRIVACY}
 
 LIFE_EXCLUDED = {
     "calendar.feed": "the personal calendar feed, an .ics file that calendar apps fetch "

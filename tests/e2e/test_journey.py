@@ -1,8 +1,13 @@
 """The five steps of the portal's journey, by hand in a real browser."""
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from portal import security
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from tests import factories
+from tests.outbox import link_in
 
 
 def _world():
@@ -13,6 +18,15 @@ def _world():
     other = factories.user(security.TEACHER, email="docent2@e2e.example")
     factories.school(other, place="Goes")
     return moderator.email, teacher.email, other.email
+
+
+def _confirmation_link(email):
+    """The address of the link in the newest confirmation e-mail to `email`."""
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "account.confirm_email",
+                                    OutboxMessage.to_address == email)
+        .order_by(OutboxMessage.id.desc())).first()
+    return "/account/bevestigen/" + link_in(message, "/account/bevestigen")
 
 
 def _login(context, base, email):
@@ -41,6 +55,11 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     page.fill("#email", "sanne@e2e.example")
     page.fill("#password", "lang-genoeg-wachtwoord")
     page.fill("#password_again", "lang-genoeg-wachtwoord")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/account/registreren/verstuurd")
+    assert "sanne@e2e.example" in page.content()
+    # The link in the confirmation e-mail signs the new account in.
+    page.goto(base + in_live_app(_confirmation_link, "sanne@e2e.example"))
     page.click("main form button[type=submit]")
     page.wait_for_url("**/bedrijf/registreren")
     page.fill("#name", "Walcheren Lastechniek")

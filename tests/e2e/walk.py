@@ -112,6 +112,7 @@ class Walker:
         self.axe = Axe()
         self.outcomes = {}  # visit name -> Outcome, in the order walked
         self._pages = {}    # (role, language) -> a signed-in page
+        self._refused = []  # what the Content-Security-Policy refused on the page walked now
         self.screenshots = os.environ.get("PORTAL_SCREENSHOTS")
 
     def outcome(self, visit):
@@ -154,6 +155,7 @@ class Walker:
             context.set_default_timeout(TIMEOUT_MS)
             context.route(MAIL_HTML, _as_a_mail_program_shows_it)
             page = context.new_page()
+            page.on("console", self._note_refusal)
             try:
                 # The language first (the session keeps it through signing in); a role signs
                 # in on the login page the language switch sends it back to.
@@ -166,6 +168,12 @@ class Walker:
                 raise
             self._pages[role, language] = page
         return self._pages[role, language]
+
+    def _note_refusal(self, message):
+        # Chromium reports what the policy blocked (an inline script or style, a foreign
+        # source) on the console: a page that needs it would be broken in production.
+        if "Content Security Policy" in message.text:
+            self._refused.append(message.text)
 
     def _sign_in(self, page, email):
         _expect(urlsplit(page.url).path == "/account/inloggen",
@@ -182,6 +190,7 @@ class Walker:
         visit = outcome.visit
         page = self._page(visit.role, language)
         page.set_viewport_size(VIEWPORTS["desktop"])
+        self._refused.clear()
         response = page.goto(self.base + outcome.url)
         loaded = 200 if visit.action else visit.status
         _expect(response.status == loaded,
@@ -208,6 +217,7 @@ class Walker:
         # The phone's layout is checked by axe in the first language; the second language
         # changes the words, not the markup, and its longer words are measured above.
         self._check(page, outcome, f"phone-{language}", axe=first)
+        _expect(not self._refused, f"the Content-Security-Policy refused: {self._refused[:1]}")
 
     def _measure(self, page, outcome, width, language):
         """Sideways scrolling at the window's width: a page wider than a phone, or than a

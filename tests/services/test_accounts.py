@@ -8,6 +8,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
+from tests.outbox import last_id, mails_since
 
 PASSWORD = "correct horse battery"
 
@@ -49,15 +50,26 @@ def test_register_user_refuses_other_roles(role):
     assert user_count() == before
 
 
-def test_duplicate_email_is_refused_whatever_its_case():
-    register(email="info@lasbedrijf-zeeland.nl")
+def test_a_known_address_makes_no_account_and_is_told_by_e_mail_whatever_its_case():
+    first = register(email="info@lasbedrijf-zeeland.nl")
     before = user_count()
+    mark = last_id()
+
+    assert register(email="  INFO@Lasbedrijf-Zeeland.NL ", full_name="Iemand Anders") is None
+
+    assert user_count() == before
+    assert db.session.get(User, first.id).full_name != "Iemand Anders"
+    [told] = mails_since(mark)
+    assert (told.kind, told.user_id) == ("account.already_registered", first.id)
+
+
+def test_a_known_address_with_other_mistakes_gets_only_those_messages():
+    register(email="info@lasbedrijf-zeeland.nl")
 
     with pytest.raises(ValidationFailed) as failed:
-        register(email="  INFO@Lasbedrijf-Zeeland.NL ")
+        register(email="info@lasbedrijf-zeeland.nl", full_name="  ")
 
-    assert set(failed.value.errors) == {"email"}
-    assert user_count() == before
+    assert set(failed.value.errors) == {"full_name"}
 
 
 def test_short_password_is_refused():

@@ -54,6 +54,7 @@ from portal.extensions import db
 from portal.offers.models import PAUSED, PUBLISHED, SHOWN, Offer, Slot
 from portal.organisations.services import school_of
 from portal.taxonomy.models import EducationLevel
+from portal.text import clean_text
 
 OFFER_HOURS = 48  # how long room offered from the line stays held for a school
 MESSAGE_MAX = 4000
@@ -84,7 +85,7 @@ def join_waitlist(*, actor, slot, group_size, level_id, teachers=0, message="", 
     level = db.session.get(EducationLevel, level_id) if level_id else None
     if level is None or level not in offer.levels:
         errors["level_id"] = _("Choose one of the levels this offer serves.")
-    message = (message or "").strip()
+    message = clean_text(message or "", multiline=True)
     if len(message) > MESSAGE_MAX:
         errors["message"] = _("Keep it under %(n)d characters.", n=MESSAGE_MAX)
     if "group_size" not in errors and "teachers" not in errors:

@@ -1,0 +1,126 @@
+"""PortalForm (portal/forms.py): every text field is cleaned as it arrives, passwords are not."""
+import importlib
+import pkgutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, Optional
+
+from portal.forms import PlaceText, PortalForm, place_field, text_filter
+
+ZWSP, RLO, PDF, LRI, PDI, FILLER = "\u200b", "\u202e", "\u202c", "\u2066", "\u2069", "\u3164"
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
+
+
+class ProfileForm(PortalForm):
+    name = StringField(validators=[DataRequired("Enter a name.")])
+    story = TextAreaField(validators=[Optional()])
+    email = EmailField()
+    website = URLField()
+    q = SearchField()
+    password = PasswordField()
+    seen = HiddenField()
+    count = IntegerField(validators=[Optional()])
+    place = place_field()
+    shout = StringField(filters=[lambda value: value.upper() if value else value])
+
+
+@pytest.fixture
+def form_of(app):
+    def build(**sent):
+        with app.test_request_context(method="POST"):
+            form = ProfileForm(MultiDict(sent), meta={"csrf": False})
+            form.validate()
+            return form
+    return build
+
+
+@pytest.mark.parametrize("invisible", [ZWSP * 3, RLO, LRI + PDI, FILLER, " \u0301 "], ids=repr)
+def test_invisible_only_text_is_empty_and_required_says_so(form_of, invisible):
+    form = form_of(name=invisible)
+
+    assert form.name.data == ""
+    assert form.name.errors == ["Enter a name."]
+
+
+def test_a_name_loses_its_override_and_keeps_what_shows(form_of):
+    form = form_of(name=f" Drone{RLO}werkplaats{PDF}\t", story=f"Regel 1\r\n{RLO}Regel 2 ")
+
+    assert form.name.data == "Dronewerkplaats"
+    assert form.story.data == "Regel 1\nRegel 2"
+    assert form.name.errors == []
+
+
+def test_email_search_and_url_fields_are_cleaned_too(form_of):
+    form = form_of(email=f"{ZWSP}ilse@smederij.nl{ZWSP}", q=f"{RLO}lassen",
+                   website=" https://a.nl ")
+
+    assert (form.email.data, form.q.data, form.website.data) == (
+        "ilse@smederij.nl", "lassen", "https://a.nl")
+
+
+def test_passwords_and_hidden_fields_come_exactly_as_sent(form_of):
+    password = f" geheim{ZWSP}{RLO} woord "
+    form = form_of(password=password, seen=" 2026-11-30T10:00 ")
+
+    assert form.password.data == password
+    assert form.seen.data == " 2026-11-30T10:00 "
+
+
+def test_a_place_keeps_the_place_chosen(form_of, app):
+    form = form_of(place=f"{ZWSP}Tielt (Vlaanderen) ", place_id="7")
+
+    assert isinstance(form.place.data, PlaceText)
+    assert (form.place.data, form.place.data.place_id) == ("Tielt (Vlaanderen)", 7)
+
+    with app.test_request_context():
+        shown = ProfileForm(data={"place": SimpleNamespace(id=3, label="Gent (Vlaanderen)")},
+                            meta={"csrf": False})
+        assert (shown.place.data, shown.place.data.place_id) == ("Gent (Vlaanderen)", 3)
+
+
+def test_a_fields_own_filters_run_after_the_cleaning(form_of):
+    assert form_of(shout=f" {RLO}hallo ").shout.data == "HALLO"
+
+
+def test_fields_that_are_no_text_are_left_alone():
+    assert text_filter(IntegerField) is None
+    assert text_filter(PasswordField) is None
+    assert text_filter(HiddenField) is None
+    assert text_filter(StringField) is not text_filter(TextAreaField)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_with_text_fields_cleans_them():
+    """A form that still derives from FlaskForm itself may only be a button (CSRF) or take
+    no typed text; every other form derives from PortalForm."""
+    for module in pkgutil.walk_packages([str(PORTAL)], "portal."):
+        importlib.import_module(module.name)
+    uncleaned = []
+    for form in _subclasses(FlaskForm):
+        if issubclass(form, PortalForm):
+            continue
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if isinstance(field, UnboundField) and text_filter(field.field_class) is not None:
+                uncleaned.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert uncleaned == []
