@@ -11,7 +11,10 @@ LARGEST_ID = 2**31 - 1
 
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: 0 to LARGEST_ID, so a larger number in an address answers 404
-    instead of overflowing in the database driver."""
+    instead of overflowing in the database driver. ASCII digits only: werkzeug's `\\d` takes
+    other scripts' digits too (a fullwidth one would open offer 1)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", LARGEST_ID)

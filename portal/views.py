@@ -175,8 +175,9 @@ def role_required(*roles):
 
 
 def safe_next(target, default_endpoint="public.home"):
-    """A redirect target from a query string, only if it stays on this site."""
-    if target:
+    """A redirect target from a query string, only if it stays on this site (and has no control
+    character: a line break would end the Location header)."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/"):
             return target
