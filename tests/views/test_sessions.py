@@ -26,6 +26,18 @@ def replay(new_client, cookie):
     return thief.get(PRIVATE_PAGE).status_code == 200
 
 
+def on_two_devices(client, new_client, user):
+    """The user signed in on `client` and on a phone; returns the phone."""
+    phone = new_client()
+    login(client, user)
+    login(phone, user)
+    return phone
+
+
+def signed_out(browser):
+    return location(browser.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+
+
 def test_a_cookie_copied_before_signing_out_no_longer_works(client, make, new_client):
     user = make.user(security.TEACHER)
     login(client, user)
@@ -35,25 +47,19 @@ def test_a_cookie_copied_before_signing_out_no_longer_works(client, make, new_cl
     submit(client, "/zoeken", action=LOGOUT_URL)
 
     assert not replay(new_client, copied)
-    assert location(client.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+    assert signed_out(client)
 
 
 def test_signing_out_ends_the_session_on_other_devices_too(client, make, new_client):
-    user = make.user(security.TEACHER)
-    phone = new_client()
-    login(client, user)
-    login(phone, user)
+    phone = on_two_devices(client, new_client, make.user(security.TEACHER))
 
     submit(client, "/zoeken", action=LOGOUT_URL)
 
-    assert location(phone.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+    assert signed_out(phone)
 
 
 def test_a_new_password_ends_other_sessions_and_keeps_this_one(client, make, new_client):
-    user = make.user(security.TEACHER)
-    phone = new_client()
-    login(client, user)
-    login(phone, user)
+    phone = on_two_devices(client, new_client, make.user(security.TEACHER))
     copied = cookie_of(client)
 
     response = submit(client, SETTINGS_URL, {
@@ -63,7 +69,7 @@ def test_a_new_password_ends_other_sessions_and_keeps_this_one(client, make, new
 
     assert response.status_code == 302
     assert client.get(PRIVATE_PAGE).status_code == 200
-    assert location(phone.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+    assert signed_out(phone)
     assert not replay(new_client, copied)
 
 
@@ -78,22 +84,20 @@ def test_a_password_reset_by_e_mail_ends_every_session(client, make, new_client)
     submit(stranger, url, {"new_password": "fiets regen koffie",
                            "new_password_again": "fiets regen koffie"})
 
-    assert location(client.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+    assert signed_out(client)
     assert stranger.get(PRIVATE_PAGE).status_code == 200
 
 
 def test_sign_out_on_every_other_device(client, make, new_client):
     user = make.user(security.COMPANY_MEMBER)
-    phone = new_client()
-    login(client, user)
-    login(phone, user)
+    phone = on_two_devices(client, new_client, user)
     copied = cookie_of(phone)
 
     response = submit(client, SETTINGS_URL, action="/account/instellingen/overal-uitloggen")
 
     assert response.headers["Location"].endswith("/account/instellingen#sessions")
     assert client.get(PRIVATE_PAGE).status_code == 200
-    assert location(phone.get(PRIVATE_PAGE)).startswith("/account/inloggen")
+    assert signed_out(phone)
     assert not replay(new_client, copied)
     assert db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "user.sessions_ended", AuditEvent.actor_id == user.id))
