@@ -8,7 +8,7 @@ PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-postgres lint bench css translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint bench css translations extract-messages clean loadtest
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -90,3 +90,10 @@ extract-messages: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Load and faults (tests/load): 32 Locust users against gunicorn on a throwaway PostgreSQL server
+# restarted in the middle of the load, then on SQLite; checks for server errors, overbooked
+# dates and lost acknowledged writes. About 6 minutes; PORTAL_LOAD_SECONDS sets each run's length.
+loadtest: $(INSTALLED) translations
+	$(PY) -m pip install --quiet -e ".[load]"
+	$(PY) -m tests.load

@@ -2,11 +2,12 @@
 
 No commit helpers live here: services commit, exactly once per use case.
 """
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import click
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -89,9 +90,22 @@ def _will_write():
     A command that waits in a loop (a worker) must end its transaction before it waits, or it
     keeps every writer of the site waiting."""
     if has_request_context():
-        return request.method in WRITE_METHODS
+        return request.method in WRITE_METHODS and not g.get("reading_first")
     command = click.get_current_context(silent=True)
     return command is not None and command.command.name != "shell"
+
+
+@contextmanager
+def reading_first():
+    """For a writing request with slow work between its reads and its writes (checking a
+    password hash): the transaction begun inside reads without SQLite's write lock. The caller
+    ends it (rollback or commit) before the slow work; its writes then begin a transaction of
+    their own that takes the lock, so other writers do not queue behind the slow work."""
+    g.reading_first = True
+    try:
+        yield
+    finally:
+        g.reading_first = False
 
 
 @event.listens_for(Engine, "begin")

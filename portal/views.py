@@ -1,10 +1,11 @@
 """What every blueprint shares: error pages, template globals, and forms meeting services."""
+import contextlib
 import math
 import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -67,7 +68,7 @@ def register_error_pages(app):
         # SQLite's write lock stayed taken past the busy timeout (writing requests queue for it,
         # see portal/db.py): nothing was saved; trying again is safe.
         if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise error
+            return unavailable(error)
         db.session.rollback()
         # The driver's message and the statement, not its parameters: those hold users' data.
         app.logger.warning("409 conflict on %s %s (endpoint %s): %s: %s [%s]", request.method,
@@ -76,6 +77,21 @@ def register_error_pages(app):
         return page(409, _("Changed at the same moment"),
                     _("Someone else changed this at the same moment, so nothing was saved. "
                       "Please go back and try again."))
+
+    def unavailable(error):
+        """The database cannot be reached (restarting, a connection lost): 503, and a page that
+        needs no database, so it shows even while the database is down. The next request finds
+        it back by itself (pool_pre_ping). Nothing of this request was saved."""
+        with contextlib.suppress(Exception):  # a rollback on a lost connection may fail too
+            db.session.rollback()
+        g._login_user = login_manager.anonymous_user()  # the page must not load the user
+        app.logger.error("503 database unavailable on %s %s (endpoint %s): %s: %s",
+                         request.method, request.path, request.endpoint,
+                         type(error).__name__, str(error.orig).strip()[:300])
+        body, status = page(503, _("Briefly unavailable"),
+                            _("The portal cannot reach its database for a moment, so nothing "
+                              "was saved. Please try again in a minute."))
+        return body, status, {"Retry-After": "30"}
 
     @app.errorhandler(500)
     def server_error(error):

@@ -13,7 +13,7 @@ from portal import security
 from portal.accounts import tokens
 from portal.accounts.models import CONFIRM_EMAIL, User, new_session_token
 from portal.audit import record_event
-from portal.db import utcnow
+from portal.db import reading_first, utcnow
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.notifications.outbox import notify
@@ -123,12 +123,18 @@ def send_confirmation_link(user, *, now):
 
 
 def authenticate(*, email, password):
-    """The user with these credentials, or ValidationFailed with one message for any mistake."""
-    user = find_user_by_email(email or "")
-    # An unknown address costs a hash check too, so the answer's timing tells nothing.
-    password_hash = user.password_hash if user is not None else security.dummy_hash()
-    if not security.verify_password(password_hash, password or "") or (
-            user is None or not user.is_active):
+    """The user with these credentials, or ValidationFailed with one message for any mistake.
+
+    The account is read in a transaction of its own, ended before the (deliberately slow) hash
+    check: on SQLite a sign-in would otherwise hold the write lock while hashing, and a burst
+    of sign-ins would keep every other writer waiting."""
+    with reading_first():
+        user = find_user_by_email(email or "")
+        # An unknown address costs a hash check too, so the answer's timing tells nothing.
+        password_hash = user.password_hash if user is not None else security.dummy_hash()
+        active = user is not None and user.is_active
+        db.session.rollback()
+    if not security.verify_password(password_hash, password or "") or not active:
         raise ValidationFailed({"": _("E-mail address or password is not correct.")})
     if security.password_needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)

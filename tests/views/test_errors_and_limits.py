@@ -3,7 +3,9 @@ limits (switched on for one test)."""
 import contextlib
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import create_app
 from portal.accounts.models import User
@@ -66,3 +68,35 @@ def test_a_unique_key_taken_a_moment_earlier_is_a_409_not_a_500():
     response = _app_with(duplicate).test_client().get("/boom")
     assert response.status_code == 409
     assert b'class="navbar' in response.data
+
+
+@pytest.mark.own_app
+def test_a_lost_database_answers_503_with_a_page_that_needs_no_database(tmp_path):
+    """While PostgreSQL restarts, a request fails with OperationalError: the page says so, 503
+    with Retry-After, and renders without a query (the database is not there to answer)."""
+    def database_gone():
+        assert current_user.full_name == "Beheer"  # the user was loaded before it went
+        event.listen(db.engine, "before_cursor_execute", refuse)
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    def refuse(*args):
+        raise AssertionError("the 503 page ran a query")
+
+    app = _app_with(database_gone, tmp_path)
+    with app.app_context():
+        db.create_all()
+        create_administrator(email="beheer@example.nl", full_name="Beheer",
+                             password=factories.PASSWORD)
+    client = app.test_client()
+    token = csrf_token(client.get("/account/inloggen").get_data(as_text=True))
+    client.post("/account/inloggen", data={"csrf_token": token, "email": "beheer@example.nl",
+                                           "password": factories.PASSWORD})
+    try:
+        response = client.get("/boom")
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", refuse)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert b'class="navbar' in response.data
+    assert b"server closed" not in response.data
