@@ -7,8 +7,10 @@ import os
 import tempfile
 from collections import defaultdict
 
-REPORT = os.environ.get("PORTAL_A11Y_REPORT") or os.path.join(tempfile.gettempdir(),
-                                                              "a11y-report.txt")
+# A walk split over the two runs of `make test` (PORTAL_WALK_SLICE) writes one report per part.
+_PART = os.environ.get("PORTAL_WALK_SLICE", "").replace(":", "-")
+REPORT = os.environ.get("PORTAL_A11Y_REPORT") or os.path.join(
+    tempfile.gettempdir(), f"a11y-report{'-' + _PART if _PART else ''}.txt")
 ELEMENTS_SHOWN = 3
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
