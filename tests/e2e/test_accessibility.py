@@ -19,7 +19,6 @@ from tests.e2e.pages import EXCLUDED, FOCUS_WALKED_ERRORS, PAGES, all_visits
 from tests.e2e.walk import Walker
 
 
-
 def walked_here(visits, part=None):
     """The visits this run walks. `make test` splits the walk over its two runs, which run side
     by side: PORTAL_WALK_SLICE="0:0.6" walks the first 60% of the visits (they come sorted by
