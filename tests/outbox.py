@@ -1,4 +1,6 @@
 """Reading the outbox in tests: what a use case wrote since a mark."""
+import re
+
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -19,10 +21,16 @@ def mails_since(mark, kind=None):
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
+def mails_to(kind, to=None):
+    """Every message of `kind` (to the address `to`), oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+    if to is not None:
+        query = query.where(OutboxMessage.to_address == to)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
 def link_in(message, path):
     """The secret of the last link to `path` in a message's text (as a reader would click it)."""
-    import re
-
     found = re.findall(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", message.body_text)
     assert found, f"no link to {path} in {message.body_text!r}"
     return found[-1]

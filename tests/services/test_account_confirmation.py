@@ -1,6 +1,5 @@
 """Confirming an e-mail address: the link sent at registration (in the registration's language),
 again on request, and the link that moves an account to a new address."""
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,23 +13,15 @@ from portal.audit import AuditEvent
 from portal.db import utcnow
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
-from portal.notifications.models import OutboxMessage
+from tests import outbox
 from tests.factories import PASSWORD
+from tests.outbox import mails_to as mails
 
 CONFIRM_PATH = "/account/bevestigen"
 
 
-def mails(kind, to=None):
-    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
-    if to is not None:
-        query = query.where(OutboxMessage.to_address == to)
-    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
-
-
 def link_in(message, path=CONFIRM_PATH):
-    found = re.findall(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", message.body_text)
-    assert found, f"no link to {path} in {message.body_text!r}"
-    return found[-1]
+    return outbox.link_in(message, path)
 
 
 def events(action):

@@ -1,6 +1,5 @@
 """A forgotten password: the reset link by e-mail, which expires, works once and only for its
 own account, and tells nobody whether an address has an account."""
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,24 +13,11 @@ from portal.audit import AuditEvent
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
-from portal.notifications.models import OutboxMessage
 from tests.factories import PASSWORD
+from tests.outbox import link_in
+from tests.outbox import mails_to as mails
 
 NEW_PASSWORD = "een nieuw lang wachtwoord"
-
-
-def mails(kind, to=None):
-    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
-    if to is not None:
-        query = query.where(OutboxMessage.to_address == to)
-    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
-
-
-def link_in(message, path):
-    """The secret of the link to `path` in a message (as a reader would click it)."""
-    found = re.findall(rf"{re.escape(path)}/([A-Za-z0-9_-]+)", message.body_text)
-    assert found, f"no link to {path} in {message.body_text!r}"
-    return found[-1]
 
 
 def events(action):
