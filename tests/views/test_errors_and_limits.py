@@ -27,6 +27,19 @@ def _app_with(route, tmp_path=None):
     return app
 
 
+def signed_in_administrator(app):
+    """A client of the app's own (new) database, signed in as its administrator "Beheer"."""
+    with app.app_context():
+        db.create_all()
+        create_administrator(email="beheer@example.nl", full_name="Beheer",
+                             password=factories.PASSWORD)
+    client = app.test_client()
+    token = csrf_token(client.get("/account/inloggen").get_data(as_text=True))
+    client.post("/account/inloggen", data={"csrf_token": token, "email": "beheer@example.nl",
+                                           "password": factories.PASSWORD})
+    return client
+
+
 @pytest.mark.own_app
 def test_an_unexpected_error_shows_the_500_page_in_the_portals_look():
     def boom():
@@ -47,14 +60,7 @@ def test_the_500_page_survives_a_failed_flush_for_a_signed_in_user(tmp_path):
         raise RuntimeError("a bug after a failed flush")
 
     app = _app_with(failed_flush, tmp_path)
-    with app.app_context():
-        db.create_all()
-        create_administrator(email="beheer@example.nl", full_name="Beheer",
-                             password=factories.PASSWORD)
-    client = app.test_client()
-    token = csrf_token(client.get("/account/inloggen").get_data(as_text=True))
-    client.post("/account/inloggen", data={"csrf_token": token, "email": "beheer@example.nl",
-                                           "password": factories.PASSWORD})
+    client = signed_in_administrator(app)
     response = client.get("/boom")
     assert response.status_code == 500
     assert b"Beheer" in response.data  # the page loaded the signed-in user again
@@ -83,14 +89,7 @@ def test_a_lost_database_answers_503_with_a_page_that_needs_no_database(tmp_path
         raise AssertionError("the 503 page ran a query")
 
     app = _app_with(database_gone, tmp_path)
-    with app.app_context():
-        db.create_all()
-        create_administrator(email="beheer@example.nl", full_name="Beheer",
-                             password=factories.PASSWORD)
-    client = app.test_client()
-    token = csrf_token(client.get("/account/inloggen").get_data(as_text=True))
-    client.post("/account/inloggen", data={"csrf_token": token, "email": "beheer@example.nl",
-                                           "password": factories.PASSWORD})
+    client = signed_in_administrator(app)
     try:
         response = client.get("/boom")
     finally:
