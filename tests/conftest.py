@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
 from portal.extensions import db
+from portal.matching import catalogue
 from portal.seeding.reference import load_reference
 from tests import factories
 
@@ -82,6 +83,7 @@ def _transaction(request, app):
         db.session = original
         outer.rollback()
         connection.close()
+        catalogue.forget()  # the vocabulary may hold ids of rolled-back words
 
 
 @pytest.fixture

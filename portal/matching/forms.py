@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import DateField, SearchField, SelectField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.forms import PortalForm, choices
 from portal.numbers import IntegerField
@@ -32,6 +32,27 @@ class SearchForm(PortalForm):
             max=MAX_KM))],
         description=_l("From your school; empty: any distance."),
         render_kw={"type": "number", "min": 1, "max": MAX_KM, "step": 1, "inputmode": "numeric"})
+
+    group_size = IntegerField(
+        _l("Group size (pupils)"),
+        validators=[Optional(), NumberRange(min=1, max=500, message=_l(
+            "Enter a group of 1 to 500 pupils, or leave it empty."))],
+        description=_l("Only activities with room for your group."),
+        render_kw={"type": "number", "min": 1, "max": 500, "step": 1, "inputmode": "numeric"})
+    wanted_on = DateField(_l("Date"), validators=[Optional()],
+                          description=_l("Only offers with room on this date."))
+    wanted_until = DateField(_l("Until"), validators=[Optional()],
+                             description=_l("Optional: any date up to this one."))
+
+    def validate_wanted_until(self, field):
+        if field.data is None:
+            return
+        if self.wanted_on.data is None:
+            raise ValidationError(_l("Enter the first date too."))
+        if field.data < self.wanted_on.data:
+            raise ValidationError(_l("The last date cannot lie before the first."))
+        if (field.data - self.wanted_on.data).days > 366:
+            raise ValidationError(_l("Choose a period of at most a year."))
 
     def link_args(self):
         """The search as a link repeats it: only this form's own fields, never anything else

@@ -7,27 +7,19 @@ and every point comes with a :class:`Reason` that the result page can show.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
 
 from portal.geo.distance import haversine_km
+from portal.matching.words import search_tokens, text_match
 
-TEXT_THRESHOLD = 70
 # Without a chosen radius, distance points fade out over this many kilometres.
 DEFAULT_RADIUS_KM = 100.0
-# Open requests from which a company counts as busy enough to mention it.
+# Open requests from which a company counts as busy: it ranks a little lower and it says so.
 BUSY_FROM = 3
 # Open requests at which the fairness penalty is complete.
 BUSY_FULL = 10
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -39,6 +31,14 @@ class Area:
     place_id: int
     province_id: int
     landsdeel_id: int | None
+
+
+@dataclass(frozen=True)
+class SlotRoom:
+    """A date of a group activity from today on, and the pupils that still fit on it."""
+
+    day: date
+    room: int
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ class Candidate:
     max_group_size: int | None
     starts_on: date | None
     ends_on: date | None
-    title: str
-    company_name: str
-    keywords: tuple[str, ...] = ()
+    min_group_size: int | None = None
+    slots: tuple[SlotRoom, ...] = ()  # a group activity's dates from today on
+    words: tuple[str, ...] = ()  # portal.matching.words.words_of its texts
     open_requests: int = 0
 
 
@@ -76,6 +76,18 @@ class Query:
     text: str = ""
     group_size: int | None = None
     wanted_on: date | None = None
+    wanted_until: date | None = None  # with wanted_on: a period; without: wanted_on only
+    today: date | None = None  # offers whose period ended before it are never shown
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return search_tokens(self.text) if self.text else ()
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        if self.wanted_on is None:
+            return None
+        return self.wanted_on, max(self.wanted_until or self.wanted_on, self.wanted_on)
 
 
 @dataclass(frozen=True)
@@ -105,129 +117,112 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True)
 class Ranked:
-    """A kept candidate with its total score, distance and the reasons behind it."""
+    """A kept offer with its total score, distance and the reasons behind it."""
 
-    candidate: Candidate
+    offer_id: int
     score: float
     distance_km: float | None
     reasons: tuple[Reason, ...]
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the soft rules need to know of a kept offer. The pure path derives them from a
+    Candidate; the search derives the same from its index rows."""
+
+    offer_id: int
+    location_mode: str
+    area: Area
+    distance: float | None
+    sector: str | None  # "exact", "chamber" or None
+    level_fits: bool
+    period_fits: bool
+    text: tuple[float, str | None] | None
+    open_requests: int
+
+
 def distance_km(candidate: Candidate, query: Query) -> float | None:
     """Return the great-circle distance from the teacher's school to the offer's area."""
+    return area_distance(candidate.area, query)
+
+
+def area_distance(area: Area, query: Query) -> float | None:
     if query.origin is None:
         return None
-    origin, area = query.origin, candidate.area
+    origin = query.origin
     return haversine_km(origin.latitude, origin.longitude, area.latitude, area.longitude)
 
 
-# --- text ------------------------------------------------------------------------
-
-
-def _process(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return default_process("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-
-
-@lru_cache(maxsize=4096)
-def _target_words(
-    title: str, company_name: str, keywords: tuple[str, ...]
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """Return ((shown word, processed word), ...) and the processed whole targets."""
-    words: list[tuple[str, str]] = []
-    phrases: list[str] = []
-    for target in (title, company_name, *keywords):
-        if not target:
-            continue
-        phrases.append(_process(target))
-        for raw in _WORD.findall(target):
-            for part in _process(raw).split():
-                words.append((raw, part))
-    return tuple(words), tuple(phrases)
-
-
-def _token_score(token: str, word: str) -> float:
-    # Teachers type stems ("elektro", "las"): a prefix of a real word is a full hit.
-    if len(token) >= 3 and len(word) >= 4 and word.startswith(token):
-        return 100.0
-    # Dutch glues words together ("booglassen", "installatietechniek"), so a
-    # substantial word inside a compound counts as a near-full hit.
-    if len(token) >= 4 and token in word:
-        return 90.0
-    return fuzz.ratio(token, word)
-
-
-def _text_match(candidate: Candidate, query: Query) -> tuple[float, str | None] | None:
-    """Return (score 0-100, best-matching word), or None when the query has no words."""
-    processed = _process(query.text) if query.text else ""
-    tokens = processed.split()
-    if not tokens:
-        return None
-    words, phrases = _target_words(candidate.title, candidate.company_name, candidate.keywords)
-    total = 0.0
-    best_word: str | None = None
-    best_overall = 0.0
-    for token in tokens:
-        token_best = 0.0
-        for shown, word in words:
-            value = _token_score(token, word)
-            if value > token_best:
-                token_best = value
-            if value > best_overall:
-                best_overall, best_word = value, shown
-        total += token_best
-    result = total / len(tokens)
-    if len(tokens) > 1:
-        # A literal phrase ("lassen en snijden") should not be diluted by its
-        # short connecting words, which score poorly one by one.
-        for phrase in phrases:
-            result = max(result, fuzz.partial_ratio(processed, phrase))
-    return result, best_word
+def sector_match(sector_ids, chamber_ids, query: Query) -> str | None:
+    if query.sector_ids & sector_ids:
+        return "exact"
+    if query.chamber_ids & chamber_ids:
+        return "chamber"
+    return None
 
 
 # --- hard rules --------------------------------------------------------------------
 
 
-def _exclusion(
-    candidate: Candidate,
-    query: Query,
-    distance: float | None,
-    text: tuple[float, str | None] | None,
-) -> str | None:
-    if candidate.capacity is not None and candidate.places_taken >= candidate.capacity:
+def beyond_reach(location_mode: str, travel_km: int | None, distance: float | None,
+                 max_km: float | None) -> bool:
+    """Too far for the teacher. Online is never too far. At the school it is the company that
+    travels, so its own range counts; a company that states none is held to the teacher's
+    radius, like a visit."""
+    if distance is None or location_mode == "online":
+        return False
+    limit = max_km
+    if location_mode == "school" and travel_km is not None:
+        limit = travel_km
+    return limit is not None and distance > limit
+
+
+def _has_room(candidate: Candidate, query: Query, need: int, period) -> bool:
+    if candidate.capacity is not None:
+        if candidate.places_taken >= candidate.capacity:
+            return False
+        return period is None or _overlaps(candidate, period)
+    return any(slot.room >= need and (period is None or period[0] <= slot.day <= period[1])
+               for slot in candidate.slots)
+
+
+def _overlaps(candidate: Candidate, period: tuple[date, date]) -> bool:
+    if candidate.starts_on is not None and candidate.starts_on > period[1]:
+        return False
+    return candidate.ends_on is None or candidate.ends_on >= period[0]
+
+
+def _group_fits(candidate: Candidate, group: int | None) -> bool:
+    """A class fits a group activity between its smallest and largest group (placements take
+    students one by one: a group size does not apply to them)."""
+    if group is None or candidate.capacity is not None:
+        return True
+    if candidate.max_group_size is not None and group > candidate.max_group_size:
+        return False
+    return candidate.min_group_size is None or group >= candidate.min_group_size
+
+
+def exclusion(candidate: Candidate, query: Query, distance: float | None,
+              text: tuple[float, str | None] | None = None) -> str | None:
+    """Return the name of the hard rule that rules the candidate out, or None to keep it."""
+    if query.today is not None and candidate.ends_on is not None \
+            and candidate.ends_on < query.today:
+        return "ended"
+    if not _has_room(candidate, query, 1, None):
         return "capacity"
-    if (
-        query.group_size is not None
-        and candidate.max_group_size is not None
-        and query.group_size > candidate.max_group_size
-    ):
-        return "group_size"
     if query.level_id is not None and query.level_id not in candidate.level_ids:
         return "level"
-    if query.wanted_on is not None and not _in_period(candidate, query.wanted_on):
-        return "period"
-    if distance is not None and candidate.location_mode != "online":
-        # At the school it is the company that travels, so its own range counts; a company that
-        # states none is held to the teacher's radius, like a visit.
-        limit = query.max_km
-        if candidate.location_mode == "school" and candidate.travel_km is not None:
-            limit = candidate.travel_km
-        if limit is not None and distance > limit:
-            return "distance"
-    if text is not None and text[0] < TEXT_THRESHOLD:
+    if not _group_fits(candidate, query.group_size):
+        return "group_size"
+    if (query.period is not None or query.group_size is not None) and not _has_room(
+            candidate, query, query.group_size or 1, query.period):
+        return "room"
+    if beyond_reach(candidate.location_mode, candidate.travel_km, distance, query.max_km):
+        return "distance"
+    tokens = query.tokens
+    if tokens and text is None and text_match(tokens, candidate.words) is None:
         return "text"
     return None
-
-
-def _in_period(candidate: Candidate, day: date) -> bool:
-    if candidate.starts_on is not None and day < candidate.starts_on:
-        return False
-    return candidate.ends_on is None or day <= candidate.ends_on
-
-
-def exclusion(candidate: Candidate, query: Query, distance: float | None) -> str | None:
-    """Return the name of the hard rule that rules the candidate out, or None to keep it."""
-    return _exclusion(candidate, query, distance, _text_match(candidate, query))
 
 
 # --- soft rules --------------------------------------------------------------------
@@ -235,9 +230,10 @@ def exclusion(candidate: Candidate, query: Query, distance: float | None) -> str
 _Points = tuple[float, list[Reason]]
 
 
-def _region(candidate: Candidate, query: Query, weight: float) -> _Points:
-    origin, area = query.origin, candidate.area
-    if origin is None:
+def _region(facts: Facts, query: Query, weight: float) -> _Points:
+    origin, area = query.origin, facts.area
+    # Online happens nowhere in particular: it earns no region points (see _distance).
+    if origin is None or facts.location_mode == "online":
         return 0.0, []
     if origin.place_id == area.place_id:
         return weight, [Reason("region", "same_place")]
@@ -249,88 +245,96 @@ def _region(candidate: Candidate, query: Query, weight: float) -> _Points:
     return 0.0, []
 
 
-def _distance(candidate: Candidate, query: Query, distance: float | None, weight: float) -> _Points:
-    mode = candidate.location_mode
+def _distance(facts: Facts, query: Query, weight: float) -> _Points:
+    mode = facts.location_mode
     if mode == "online":
-        # Online is as near as it gets, but only worth points when others can earn
-        # distance points too, otherwise anonymous searches would float online to the top.
-        return (weight if query.origin is not None else 0.0), [Reason("distance", "online")]
+        # Online is neither near nor far: half the distance points and no region points, so
+        # it ranks with offers on the far side of one's own province, below everything in
+        # one's own town and nearby. Without a school (a visitor) nobody gets distance points.
+        return (weight / 2 if query.origin is not None else 0.0), [Reason("distance", "online")]
     reasons = [Reason("distance", "at_school")] if mode == "school" else []
-    if distance is None:
+    if facts.distance is None:
         return 0.0, reasons
-    reasons.append(Reason("distance", "km", round(distance, 1)))
+    reasons.append(Reason("distance", "km", round(facts.distance, 1)))
     radius = query.max_km or DEFAULT_RADIUS_KM
-    return weight * max(0.0, 1 - distance / radius), reasons
+    return weight * max(0.0, 1 - facts.distance / radius), reasons
 
 
-def _sector(candidate: Candidate, query: Query, weight: float) -> _Points:
-    if query.sector_ids & candidate.sector_ids:
+def _sector(facts: Facts, weight: float) -> _Points:
+    if facts.sector == "exact":
         return weight, [Reason("sector", "exact")]
-    if query.chamber_ids & candidate.chamber_ids:
+    if facts.sector == "chamber":
         return weight / 2, [Reason("sector", "chamber")]
     return 0.0, []
 
 
-def _level(candidate: Candidate, query: Query, weight: float) -> _Points:
-    if query.level_id is not None and query.level_id in candidate.level_ids:
-        return weight, [Reason("level", "fits")]
-    return 0.0, []
+def _level(facts: Facts, weight: float) -> _Points:
+    return (weight, [Reason("level", "fits")]) if facts.level_fits else (0.0, [])
 
 
-def _period(candidate: Candidate, query: Query, weight: float) -> _Points:
-    if query.wanted_on is not None and _in_period(candidate, query.wanted_on):
-        return weight, [Reason("period", "free")]
-    return 0.0, []
+def _period(facts: Facts, weight: float) -> _Points:
+    return (weight, [Reason("period", "free")]) if facts.period_fits else (0.0, [])
 
 
-def _text(text: tuple[float, str | None] | None, weight: float) -> _Points:
-    if text is None:
+def _text(facts: Facts, weight: float) -> _Points:
+    if facts.text is None:
         return 0.0, []
-    text_score, word = text
+    text_score, word = facts.text
     return weight * text_score / 100, [Reason("text", "match", word)]
 
 
-def _fairness(candidate: Candidate, weight: float) -> _Points:
-    busy = candidate.open_requests
-    if busy <= 0:
+def _fairness(facts: Facts, weight: float) -> _Points:
+    busy = facts.open_requests
+    if busy < BUSY_FROM:
         return 0.0, []
-    reasons = [Reason("fairness", "busy", busy)] if busy >= BUSY_FROM else []
-    return -weight * min(1.0, busy / BUSY_FULL), reasons
+    return -weight * min(1.0, busy / BUSY_FULL), [Reason("fairness", "busy", busy)]
+
+
+def points(facts: Facts, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Ranked:
+    """The soft rules' score of a kept offer, with the reasons behind it."""
+    parts = (
+        _region(facts, query, weights.region),
+        _distance(facts, query, weights.distance),
+        _sector(facts, weights.sector),
+        _level(facts, weights.level),
+        _period(facts, weights.period),
+        _text(facts, weights.text),
+        _fairness(facts, weights.fairness),
+    )
+    total = sum(value for value, _reasons in parts)
+    reasons = tuple(reason for _value, rule_reasons in parts for reason in rule_reasons)
+    # Online offers have no meaningful distance for the teacher; don't show or sort by one.
+    shown = None if facts.location_mode == "online" else facts.distance
+    return Ranked(facts.offer_id, round(total, 2), shown, reasons)
 
 
 def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Ranked | None:
     """Score one candidate for a query with its reasons; None when a hard rule drops it."""
     distance = distance_km(candidate, query)
-    text = _text_match(candidate, query)
-    if _exclusion(candidate, query, distance, text) is not None:
+    tokens = query.tokens
+    text = text_match(tokens, candidate.words) if tokens else None
+    if tokens and text is None:
         return None
-    parts = (
-        _region(candidate, query, weights.region),
-        _distance(candidate, query, distance, weights.distance),
-        _sector(candidate, query, weights.sector),
-        _level(candidate, query, weights.level),
-        _period(candidate, query, weights.period),
-        _text(text, weights.text),
-        _fairness(candidate, weights.fairness),
-    )
-    total = sum(points for points, _reasons in parts)
-    reasons = tuple(reason for _points, rule_reasons in parts for reason in rule_reasons)
-    # Online offers have no meaningful distance for the teacher; don't show or sort by one.
-    shown_distance = None if candidate.location_mode == "online" else distance
-    return Ranked(candidate, round(total, 2), shown_distance, reasons)
+    if exclusion(candidate, query, distance, text) is not None:
+        return None
+    return points(Facts(
+        offer_id=candidate.offer_id, location_mode=candidate.location_mode,
+        area=candidate.area, distance=distance,
+        sector=sector_match(candidate.sector_ids, candidate.chamber_ids, query),
+        level_fits=query.level_id is not None, period_fits=query.period is not None,
+        text=text, open_requests=candidate.open_requests), query, weights)
+
+
+def order_key(ranked: Ranked):
+    """Best first; ties: nearer first (no distance last), then the lower offer id."""
+    return (-ranked.score, ranked.distance_km is None,
+            ranked.distance_km if ranked.distance_km is not None else 0.0, ranked.offer_id)
 
 
 def rank(
     candidates: Iterable[Candidate], query: Query, weights: Weights = DEFAULT_WEIGHTS
 ) -> list[Ranked]:
-    """Return the kept candidates, best first (ties: nearer first, then lower offer id)."""
+    """Return the kept candidates, best first (see order_key)."""
     kept = [ranked for c in candidates if (ranked := score(c, query, weights)) is not None]
-    kept.sort(
-        key=lambda r: (
-            -r.score,
-            r.distance_km is None,
-            r.distance_km if r.distance_km is not None else 0.0,
-            r.candidate.offer_id,
-        )
-    )
+    kept.sort(key=order_key)
     return kept

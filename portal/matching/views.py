@@ -29,7 +29,9 @@ def search():
         result = find_offers(SearchFilters(
             offer_type=form.offer_type.data or None, sector_id=form.sector.data,
             level_id=form.level.data, max_km=form.max_km.data if school else None,
-            text=form.q.data or "", page=request.args.get("page", 1, type=int)), school=school)
+            text=form.q.data or "", group_size=form.group_size.data,
+            wanted_on=form.wanted_on.data, wanted_until=form.wanted_until.data,
+            page=request.args.get("page", 1, type=int)), school=school)
     status = 200 if result is not None else 400
     slots = open_slots_by_offer([offer.id for _r, offer in result.hits]) if result else {}
     return render_template("matching/search.html", form=form, result=result, slots=slots,
