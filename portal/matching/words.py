@@ -9,7 +9,8 @@ A searched word matches a word of an offer with a score from 0 to 100:
 - 95: the Dutch stem of the searched word starts it ("lassen" -> "las" finds "lastechniek");
 - 90: the searched word lies inside a compound ("lassen" in "booglassen");
 - 85: its stem of 4 or more letters lies inside a compound ("zonnepanel" in "zonnepanelenveld");
-- otherwise the typo similarity (rapidfuzz's ratio: "lasen" and "lassen" score 91).
+- otherwise the typo similarity (rapidfuzz's ratio: "lasen" and "lassen" score 91); a word of
+  one or two letters only matches itself (or, from 3 letters, the start of a word).
 
 Below MATCH_FROM a word does not match. An offer fits a text search when every searched word
 matches one of its words; its text score is the mean of each searched word's best score.
@@ -40,7 +41,7 @@ _stemmer = snowballstemmer.stemmer("dutch")
 
 
 def fold(text: str) -> str:
-    """Lower case, accents removed, every run of non-letters and non-digits one space."""
+    """Lower case, accents removed, every character but letters and digits a space."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return default_process("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
@@ -65,6 +66,8 @@ def word_score(token: str, word: str) -> float:
     of the rules in the module's docstring."""
     if word.startswith(token) and (len(token) >= 3 or word == token):
         return 100.0
+    if len(token) < 3:
+        return 0.0  # too short to guess what a misspelling meant
     value = fuzz.ratio(token, word)
     root = stem(token)
     if len(root) >= 3 and root != token and word.startswith(root):
@@ -96,6 +99,8 @@ def text_match(tokens: tuple[str, ...], words) -> tuple[float, str | None] | Non
     """(score 0-100, the word that matched best) when every token matches, else None.
 
     The word named is the best match of the best-matching token (ties: the earlier token)."""
+    if not tokens:
+        return None
     total, named, named_score = 0.0, None, -1.0
     for token in tokens:
         value, word = best_match(token, words)
@@ -146,7 +151,8 @@ def matching_words(token: str, vocabulary) -> dict[str, float]:
         for word in vocabulary:
             if root in word:
                 take(word, 85.0)
-    for word, value, _index in process.extract(token, vocabulary, scorer=fuzz.ratio,
-                                               score_cutoff=MATCH_FROM, limit=None):
-        take(word, value)
+    if len(token) >= 3:
+        for word, value, _index in process.extract(token, vocabulary, scorer=fuzz.ratio,
+                                                   score_cutoff=MATCH_FROM, limit=None):
+            take(word, value)
     return {word: value for word, value in found.items() if value >= MATCH_FROM}
