@@ -3,6 +3,8 @@ from portal.accounts.models import AccountToken, User
 from portal.audit import AuditEvent
 from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
+from portal.matching.index import offer_words, search_words
+from portal.matching.models import MatchingWeights
 from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer, OfferRevision, Slot
 from portal.organisations.models import (
@@ -19,7 +21,7 @@ from portal.taxonomy.models import EducationLevel, Sector
 __all__ = [
     "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
-    "Landsdeel", "Location", "Membership", "Offer",
-    "OfferRevision", "Slot",
+    "Landsdeel", "Location", "offer_words", "search_words", "Membership", "Offer",
+    "MatchingWeights", "OfferRevision", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
 ]

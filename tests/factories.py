@@ -1,12 +1,13 @@
 """Test data built through the services, with the fewest fields a test must name."""
 import itertools
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
 from portal import security
 from portal.accounts import services as accounts
 from portal.bookings import services as bookings
+from portal.db import local_today
 from portal.extensions import db
 from portal.geo.models import Province
 from portal.moderation import services as moderation
@@ -117,10 +118,10 @@ TYPE_DEFAULTS = {
     "guest_lesson": {"location_mode": "school", "travel_km": 40, "topic": "Lassen",
                      "duration_minutes": 90},
     "taster_day": {"pupils_per_day": 4, "days": 1, "location_mode": "company"},
-    "internship": {"crebo": "25623", "capacity": 3, "starts_on": date.today(),
-                   "ends_on": date.today() + timedelta(days=180), "allowance_euros": 300},
+    "internship": {"crebo": "25623", "capacity": 3, "starts_on": local_today(),
+                   "ends_on": local_today() + timedelta(days=180), "allowance_euros": 300},
     "apprenticeship": {"crebo": "25623", "mbo_level": 2, "hours_per_week": 32,
-                       "starts_on": date.today() + timedelta(days=30), "capacity": 2},
+                       "starts_on": local_today() + timedelta(days=30), "capacity": 2},
     "teacher_placement": {"days": 3, "capacity": 1, "subjects": "CNC-frezen"},
     "assignment": {"deliverable": "Een ontwerp voor een nieuwe opspanmal.", "duration_weeks": 6},
 }
@@ -146,7 +147,7 @@ def offer(company_=None, status="published", slot_capacity=60, **overrides):
 def slot(offer_, capacity=60, days=SLOT_DAY, starts_at=time(9, 0), ends_at=time(11, 30),
          min_group=None):
     return slots.add_slot(actor=owner_of(offer_.company), offer=offer_,
-                          day=date.today() + timedelta(days=days), starts_at=starts_at,
+                          day=local_today() + timedelta(days=days), starts_at=starts_at,
                           ends_at=ends_at, capacity=capacity, min_group=min_group)
 
 
@@ -165,7 +166,7 @@ def booking(offer_=None, teacher=None, **overrides):
     if offer_.has_slots:
         fields["slot_id"] = offer_.slots[0].id
     else:
-        fields.update(group_size=1, wanted_on=offer_.starts_on or date.today())
+        fields.update(group_size=1, wanted_on=offer_.starts_on or local_today())
     fields.update(overrides)
     return bookings.request_booking(actor=teacher, offer=offer_, **fields)
 
@@ -180,7 +181,7 @@ def past_booking(offer_=None, teacher=None, days_ago=3, accept=True, **overrides
     """A request for a date of the offer that passed `days_ago` days ago, made a week before it
     (and accepted then, unless `accept` is False)."""
     offer_ = offer_ or offer()
-    day = date.today() - timedelta(days=days_ago)
+    day = local_today() - timedelta(days=days_ago)
     then = day - timedelta(days=7)
     past = slots.add_slot(actor=owner_of(offer_.company), offer=offer_, day=day,
                           starts_at=time(9, 0), ends_at=time(11, 30), capacity=60, today=then)
@@ -226,7 +227,7 @@ def archived_offer(company_=None, **overrides):
 
     created = offer(company_, status="draft", slot_capacity=None, **overrides)
     member = owner_of(created.company)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = local_today() - timedelta(days=1)
     slots.add_slot(actor=member, offer=created, day=yesterday, starts_at=time(9, 0),
                    ends_at=time(11, 30), capacity=60, today=yesterday)
     offers.submit_offer(actor=member, offer=created)

@@ -1,7 +1,8 @@
 """What every search needs at hand, kept per process: the places (their coordinates and
-regions) and the vocabulary of the word index (to map a misspelt word onto known words).
+regions), the sectors' chambers, and the vocabulary of the word index (to map a misspelt
+word onto known words).
 
-Both only grow in normal use, so a cheap check per search (the highest id) tells whether to read
+They only grow in normal use, so a cheap check per search (the highest id) tells whether to read
 what was added. A session that rolls back after adding words (portal.matching.index marks it)
 drops the vocabulary, because SQLite may give their ids to other words.
 """
@@ -15,10 +16,12 @@ from portal.extensions import db
 from portal.geo.models import Place
 from portal.matching.index import search_words
 from portal.matching.rules import Area
+from portal.taxonomy.models import Sector
 
 _lock = threading.Lock()
 _places: dict = {}  # database url -> (highest id, {place id: Area})
 _vocabularies: dict = {}  # database url -> Vocabulary
+_sectors: dict = {}  # database url -> (version, {sector id: chamber id})
 
 
 @dataclass
@@ -35,10 +38,26 @@ def _key():
 
 
 def highest_ids():
-    """(highest place id, highest word id): one cheap statement tells what changed."""
-    row = db.session.execute(select(select(func.max(Place.id)).scalar_subquery(),
-                                    select(func.max(search_words.c.id)).scalar_subquery())).one()
-    return row[0] or 0, row[1] or 0
+    """(highest place id, highest word id, sectors' count and highest id): one cheap statement
+    tells what changed."""
+    row = db.session.execute(select(
+        select(func.max(Place.id)).scalar_subquery(),
+        select(func.max(search_words.c.id)).scalar_subquery(),
+        select(func.count(Sector.id)).scalar_subquery(),
+        select(func.max(Sector.id)).scalar_subquery())).one()
+    return row[0] or 0, row[1] or 0, (row[2], row[3] or 0)
+
+
+def sector_parents(version):
+    """{sector id: its chamber's id (itself for a chamber)}; `version`: see highest_ids()."""
+    key = _key()
+    cached = _sectors.get(key)
+    if cached is None or cached[0] != version:
+        parents = {sector_id: parent_id or sector_id for sector_id, parent_id in
+                   db.session.execute(select(Sector.id, Sector.parent_id))}
+        with _lock:
+            _sectors[key] = cached = (version, parents)
+    return cached[1]
 
 
 def places(highest):
@@ -78,6 +97,7 @@ def forget():
     with _lock:
         _places.clear()
         _vocabularies.clear()
+        _sectors.clear()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -8,14 +8,27 @@ index follows the offers by itself: a session hook notes offers whose words may 
 transaction, just before it commits. Bulk loads that bypass the ORM call `rebuild_index()`.
 Words are never deleted from `search_words`: a word no offer has any more finds nothing.
 """
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, delete, event, insert, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from portal.db import Base
 from portal.extensions import db
 from portal.geo.models import Place
 from portal.matching.words import words_of
-from portal.offers.models import Offer, offer_sectors
+from portal.offers import findable
+from portal.offers.models import Offer, offer_levels, offer_sectors
 from portal.organisations.models import Organisation
 from portal.taxonomy.models import Sector
 
@@ -34,8 +47,21 @@ offer_words = Table(
 
 # Offers are read and written in chunks of this many (bound parameters stay well within limits).
 CHUNK = 2000
-# What of an offer feeds its words; a change to any of these reindexes it.
-_OFFER_FIELDS = ("title", "description", "place_id", "company_id", "sectors")
+# What of an offer feeds its words and bits; a change to any of these reindexes it.
+_OFFER_FIELDS = ("title", "description", "place_id", "company_id", "sectors", "levels")
+# Sectors and levels are kept as bits of a 64-bit integer: ids 1 to 63.
+LAST_BIT_ID = 63
+
+
+def bits(ids):
+    """The mask of these sector or level ids (bit n-1 for id n); ids beyond LAST_BIT_ID have
+    no bit (a search for one reads the link table instead, see in_bits)."""
+    return sum({1 << (i - 1) for i in ids if 1 <= i <= LAST_BIT_ID})
+
+
+def in_bits(ids):
+    """Whether every id has its bit."""
+    return all(1 <= i <= LAST_BIT_ID for i in ids)
 
 
 def _insert_ignoring_duplicates(session, table, rows):
@@ -75,8 +101,8 @@ def _word_ids(session, words):
 
 
 def _texts(session, offer_ids):
-    """offer id -> the texts its words come from."""
-    texts = {}
+    """offer id -> the texts its words come from; and offer id -> (sector ids, level ids)."""
+    texts, links = {}, {}
     rows = session.execute(
         select(Offer.id, Offer.title, Offer.description, Organisation.name, Place.name)
         .join(Organisation, Organisation.id == Offer.company_id)
@@ -84,13 +110,19 @@ def _texts(session, offer_ids):
         .where(Offer.id.in_(offer_ids)))
     for offer_id, *parts in rows:
         texts[offer_id] = list(parts)
+        links[offer_id] = (set(), set())
     sectors = session.execute(
-        select(offer_sectors.c.offer_id, Sector.name, Sector.name_en)
+        select(offer_sectors.c.offer_id, Sector.id, Sector.name, Sector.name_en)
         .join(Sector, Sector.id == offer_sectors.c.sector_id)
         .where(offer_sectors.c.offer_id.in_(offer_ids)))
-    for offer_id, name, name_en in sectors:
+    for offer_id, sector_id, name, name_en in sectors:
         texts[offer_id] += [name, name_en]
-    return texts
+        links[offer_id][0].add(sector_id)
+    for offer_id, level_id in session.execute(
+            select(offer_levels.c.offer_id, offer_levels.c.education_level_id)
+            .where(offer_levels.c.offer_id.in_(offer_ids))):
+        links[offer_id][1].add(level_id)
+    return texts, links
 
 
 def index_offers(offer_ids, session=None):
@@ -99,13 +131,19 @@ def index_offers(offer_ids, session=None):
     offer_ids = sorted(set(offer_ids))
     for start in range(0, len(offer_ids), CHUNK):
         part = offer_ids[start:start + CHUNK]
-        words = {offer_id: words_of(*texts) for offer_id, texts in _texts(session, part).items()}
+        texts, links = _texts(session, part)
+        words = {offer_id: words_of(*found) for offer_id, found in texts.items()}
         ids = _word_ids(session, {word for found in words.values() for word in found})
         session.execute(delete(offer_words).where(offer_words.c.offer_id.in_(part)))
         rows = [{"word_id": ids[word], "offer_id": offer_id}
                 for offer_id, found in words.items() for word in found]
         if rows:
             session.execute(insert(offer_words), rows)
+        session.execute(
+            update(Offer.__table__).where(Offer.__table__.c.id == bindparam("offer_id"))
+            .values(sector_mask=bindparam("sectors"), level_mask=bindparam("levels")),
+            [{"offer_id": offer_id, "sectors": bits(sector_ids), "levels": bits(level_ids)}
+             for offer_id, (sector_ids, level_ids) in links.items()])
 
 
 def rebuild_index(session=None):
@@ -114,6 +152,7 @@ def rebuild_index(session=None):
     session.execute(delete(offer_words))
     offer_ids = list(session.scalars(select(Offer.id).order_by(Offer.id)))
     index_offers(offer_ids, session)
+    findable.refresh_all(session)
     return len(offer_ids)
 
 

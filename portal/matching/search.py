@@ -26,7 +26,7 @@ from sqlalchemy.orm import contains_eager
 from portal.db import local_today
 from portal.extensions import db
 from portal.matching import catalogue
-from portal.matching.index import offer_words
+from portal.matching.index import bits, in_bits, offer_words
 from portal.matching.rules import (
     BUSY_FROM,
     DEFAULT_WEIGHTS,
@@ -39,8 +39,7 @@ from portal.matching.rules import (
     points,
 )
 from portal.matching.words import MATCH_FROM, matching_words
-from portal.offers.models import PUBLISHED, Offer, Slot, offer_levels, offer_sectors
-from portal.organisations.models import APPROVED, Organisation
+from portal.offers.models import Offer, Slot, offer_levels, offer_sectors
 from portal.taxonomy.models import Sector
 
 # Bookings are read by table name: bookings stands to the right of matching and is not imported.
@@ -113,18 +112,26 @@ class _Plan:
     places: dict  # place id -> Area, when the search has an origin
 
 
-def _class_expression(query):
-    def has(sector_ids):
-        return exists().where(offer_sectors.c.offer_id == Offer.id,
-                              offer_sectors.c.sector_id.in_(sector_ids))
+def _has_sector(ids):
+    """SQL: the offer has one of these sectors (on its bits when they all have one)."""
+    ids = set(ids)
+    if in_bits(ids):
+        return Offer.sector_mask.op("&")(bits(ids)) != 0
+    return exists().where(offer_sectors.c.offer_id == Offer.id,
+                          offer_sectors.c.sector_id.in_(ids))
 
-    chamber_sectors = select(Sector.id).where(or_(Sector.id.in_(query.chamber_ids),
-                                                  Sector.parent_id.in_(query.chamber_ids)))
+
+def _chamber_family(chamber_ids, parents):
+    """The chambers and every sector in them."""
+    return {sector_id for sector_id, chamber_id in parents.items() if chamber_id in chamber_ids}
+
+
+def _class_expression(query, family):
     whens = []
     if query.sector_ids:
-        whens.append((has(query.sector_ids), EXACT))
-    if query.chamber_ids:
-        whens.append((has(chamber_sectors.scalar_subquery()), CHAMBER))
+        whens.append((_has_sector(query.sector_ids), EXACT))
+    if family:
+        whens.append((_has_sector(family), CHAMBER))
     return case(*whens, else_=OTHER) if whens else literal(OTHER)
 
 
@@ -146,30 +153,20 @@ def _room_condition(query, today):
     return or_(and_(Offer.capacity.is_(None), slot.correlate(Offer)), placement)
 
 
-def _fits(filters, query, today, chamber_ids, token_words):
-    """The hard rules in SQL, except distance (checked per place) and room on a date."""
-    has_room = or_(
-        and_(Offer.capacity.is_(None),
-             exists().where(Slot.offer_id == Offer.id, Slot.day >= today,
-                            Slot.taken < Slot.capacity).correlate(Offer)),
-        Offer.places_taken < Offer.capacity)
-    conditions = [
-        Offer.status == PUBLISHED,
-        or_(Offer.ends_on.is_(None), Offer.ends_on >= today),
-        has_room,
-        exists().where(Organisation.id == Offer.company_id, Organisation.status == APPROVED),
-    ]
+def _fits(filters, query, today, family, token_words):
+    """The hard rules in SQL, except distance (checked per place) and room on a date. Whether
+    an offer can be found at all (published, approved company, room, not ended) is one
+    indexed column (portal/offers/findable.py)."""
+    conditions = [Offer.search_until >= today]
     if filters.offer_type:
         conditions.append(Offer.offer_type == filters.offer_type)
     if filters.level_id:
-        conditions.append(exists().where(offer_levels.c.offer_id == Offer.id,
+        level = {filters.level_id}
+        conditions.append(Offer.level_mask.op("&")(bits(level)) != 0 if in_bits(level) else
+                          exists().where(offer_levels.c.offer_id == Offer.id,
                                          offer_levels.c.education_level_id == filters.level_id))
-    if filters.sector_id and chamber_ids:
-        conditions.append(exists().where(
-            offer_sectors.c.offer_id == Offer.id,
-            offer_sectors.c.sector_id.in_(
-                select(Sector.id).where(or_(Sector.id.in_(chamber_ids),
-                                            Sector.parent_id.in_(chamber_ids))))))
+    if filters.sector_id and family:
+        conditions.append(_has_sector(family))
     if query.group_size is not None:
         group = query.group_size
         conditions.append(or_(
@@ -177,8 +174,8 @@ def _fits(filters, query, today, chamber_ids, token_words):
             and_(or_(Offer.max_group_size.is_(None), Offer.max_group_size >= group),
                  or_(Offer.min_group_size.is_(None), Offer.min_group_size <= group))))
     for words in token_words:
-        conditions.append(exists().where(offer_words.c.offer_id == Offer.id,
-                                         offer_words.c.word_id.in_(list(words))))
+        conditions.append(Offer.id.in_(select(offer_words.c.offer_id)
+                                       .where(offer_words.c.word_id.in_(list(words)))))
     return conditions
 
 
@@ -201,15 +198,17 @@ def _plan(filters, school, weights):
                   text=(filters.text or "").strip(), group_size=filters.group_size,
                   wanted_on=filters.wanted_on, wanted_until=filters.wanted_until, today=today)
     token_words = []
-    highest_place, highest_word = catalogue.highest_ids()
+    highest_place, highest_word, sectors_version = catalogue.highest_ids()
     vocabulary = catalogue.vocabulary(highest_word) if query.tokens else None
     if query.tokens:
         for token in query.tokens:
             found = matching_words(token, vocabulary.words)
             token_words.append({vocabulary.ids[word]: value for word, value in found.items()})
+    family = _chamber_family(chamber_ids, catalogue.sector_parents(sectors_version))
     return _Plan(query=query, weights=weights,
-                 fits=_fits(filters, query, today, chamber_ids, token_words),
-                 room=_room_condition(query, today), sector_class=_class_expression(query),
+                 fits=_fits(filters, query, today, family, token_words),
+                 room=_room_condition(query, today),
+                 sector_class=_class_expression(query, family),
                  token_words=token_words, busy=_busy_companies(), vocabulary=vocabulary,
                  places=catalogue.places(highest_place) if origin is not None else {})
 

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import describe_reason, format_km
 from portal.matching.search import SearchFilters, find_offers
+from portal.matching.weights import weights_for_school
 from portal.offers.slots import open_slots_by_offer
 from portal.organisations.services import school_of
 from portal.taxonomy.forms import level_choices, sector_choices
@@ -31,7 +32,8 @@ def search():
             level_id=form.level.data, max_km=form.max_km.data if school else None,
             text=form.q.data or "", group_size=form.group_size.data,
             wanted_on=form.wanted_on.data, wanted_until=form.wanted_until.data,
-            page=request.args.get("page", 1, type=int)), school=school)
+            page=request.args.get("page", 1, type=int)), school=school,
+            weights=weights_for_school(school))
     status = 200 if result is not None else 400
     slots = open_slots_by_offer([offer.id for _r, offer in result.hits]) if result else {}
     return render_template("matching/search.html", form=form, result=result, slots=slots,

@@ -66,6 +66,10 @@ def _sentences():
         "school.registered": _("%(actor)s registered the school %(subject)s"),
         "school.updated": _("%(actor)s changed the profile of the school %(subject)s"),
         "technocentrum.created": _("%(actor)s set up the Technocentrum %(subject)s"),
+        "matching.weights_changed": _("%(actor)s changed the search weights of the "
+                                      "Technocentrum %(subject)s"),
+        "matching.weights_reset": _("%(actor)s put the search weights of the Technocentrum "
+                                    "%(subject)s back to the defaults"),
         "membership.added": _("%(actor)s added %(user)s to %(subject)s"),
         "membership.invited": _("%(actor)s invited a colleague to the team of %(subject)s"),
         "membership.invitation_revoked": _(

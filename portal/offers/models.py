@@ -1,10 +1,22 @@
 """Offers of every type that companies publish."""
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, Time
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    Time,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, TimestampMixin, UTCDateTime
+from portal.offers import findable
 
 # The life of an offer: draft -> pending (submitted) -> published <-> paused; rejected (with a
 # reason) -> edited -> pending again; withdrawn by the company; archived after its last date.
@@ -40,6 +52,12 @@ class Offer(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_offers_status_type", "status", "offer_type"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity", name="capacity"),
+        # The search reads these two indexes alone (portal/matching/search.py): by place,
+        # nearest first, and by findability for searches without a place.
+        Index("ix_offers_search_place", "place_id", "search_until", "offer_type",
+              "location_mode", "travel_km", "sector_mask", "level_mask", "company_id"),
+        Index("ix_offers_search", "search_until", "offer_type", "sector_mask", "level_mask",
+              "company_id", "location_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +111,12 @@ class Offer(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Derived, for the search: the last day the offer can be found (portal/offers/findable.py,
+    # kept by triggers), and its sectors and levels as bits (bit n-1 for id n, ids up to 63;
+    # kept by portal/matching/index.py).
+    search_until: Mapped[date | None]
+    sector_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    level_mask: Mapped[int] = mapped_column(BigInteger, default=0)
 
     company = relationship("Company", back_populates="offers")
     place = relationship("Place")
@@ -195,3 +219,6 @@ class OfferRevision(TimestampMixin, Base):
 
     def __repr__(self):
         return f"<OfferRevision {self.id} offer={self.offer_id} {self.status}>"
+
+
+findable.install(Base.metadata)

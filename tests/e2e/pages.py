@@ -165,6 +165,8 @@ locations = Visit("locations", "company-empty", hides=(REMOVE_LOCATION,))
 location_edit = Visit("location-edit", "company", lambda world: {"location_id": world.location})
 invite = Visit("invite", "company")
 hand_over = Visit("hand-over", "company", shows=("main select#membership",))
+search_weights = Visit("search-weights", "moderator",
+                       shows=("main #region", "main select#school"), hides=("main #preview",))
 
 
 def _invite_a_colleague(page):
@@ -325,6 +327,16 @@ PAGES = {
         with_errors(holidays, name="holidays-import-errors", action=submit(IMPORT_SUBMIT),
                     shows=(ERRORS, "main #import-file.is-invalid")),
         Visit("holidays-forbidden", "moderator", status=403),
+    ],
+    "search_weights.edit": [
+        search_weights,
+        with_errors(search_weights, action=submit(clear=("#region",)),
+                    shows=(ERRORS, "main #region.is-invalid")),
+        Visit("search-weights-preview", "moderator",
+              action=submit("main button[value=preview]", fill=(("#sector", "0"),)),
+              shows=("main #preview-current", "main #preview-proposed")),
+        Visit("search-weights-admin", "admin", shows=("main select#centrum",)),
+        Visit("search-weights-forbidden", "teacher", status=403),
     ],
     "matching.search": [
         Visit("search", VISITOR, shows=(OFFER_LINK, "main a[href*='page=2']")),

@@ -2,12 +2,13 @@
 
 Only offers with room are found: a group activity with a slot from today on that has room for
 more pupils, a placement with free places in a period that has not ended."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, update
 
 from portal.bookings import services as bookings
+from portal.db import local_today
 from portal.extensions import db
 from portal.matching.rules import BUSY_FROM, BUSY_FULL, Reason
 from portal.matching.search import MAX_STATEMENTS, SearchFilters, find_offers
@@ -184,10 +185,10 @@ def test_an_offer_with_a_later_slot_with_room_still_appears(make, school):
 def test_an_offer_whose_only_slot_has_passed_never_appears(make, school):
     passed = offer_at(make, "Vlissingen")
     db.session.execute(update(Slot).where(Slot.offer_id == passed.id)
-                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+                       .values(day=local_today() - timedelta(days=1)))  # time has passed
     db.session.commit()
     today = offer_at(make, "Vlissingen")
-    db.session.execute(update(Slot).where(Slot.offer_id == today.id).values(day=date.today()))
+    db.session.execute(update(Slot).where(Slot.offer_id == today.id).values(day=local_today()))
     db.session.commit()
 
     assert ids(search(school)) == [today.id]
@@ -216,11 +217,11 @@ def test_a_placement_without_free_places_never_appears(make, school):
 
 def test_a_placement_whose_period_has_ended_never_appears(make, school):
     ended = make.placement(make.company(place="Vlissingen"),
-                           starts_on=date.today() - timedelta(days=60),
-                           ends_on=date.today() - timedelta(days=1))
+                           starts_on=local_today() - timedelta(days=60),
+                           ends_on=local_today() - timedelta(days=1))
     last_day = make.placement(make.company(place="Vlissingen"),
-                              starts_on=date.today() - timedelta(days=60),
-                              ends_on=date.today())
+                              starts_on=local_today() - timedelta(days=60),
+                              ends_on=local_today())
     open_ended = make.offer(make.company(place="Vlissingen"), offer_type="teacher_placement")
     assert ended.status == "published" and open_ended.ends_on is None
 

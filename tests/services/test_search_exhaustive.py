@@ -10,7 +10,7 @@ import random
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from portal.db import local_today
 from portal.extensions import db
@@ -118,6 +118,10 @@ def world(make):
     db.session.execute(insert(offer_sectors), sectors)
     db.session.execute(insert(offer_levels), levels_rows)
     db.session.execute(insert(Slot), slots)
+    if db.session.get_bind().dialect.name == "postgresql":  # ids were given: move the sequences
+        for table in ("organisations", "offers", "slots"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
     # Busy companies: open requests on their offers (fairness).
     teacher = make.user()
     school = make.school(teacher, place="Goes")

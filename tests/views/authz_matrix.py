@@ -336,6 +336,16 @@ MATRIX = {
                                  post={None: {**ADMIN_ONLY, "admin": 422}}),
     "moderation.remove_holiday_view": Route(
         post={"holiday": {**ADMIN_ONLY, "admin": "/moderatie/vakanties"}}),
+    # A region's search weights: a moderator's own Technocentrum (no id in the address), the
+    # administrator's choice (?centrum=<id>, by default the first by name). A save, and a reset
+    # (refused here: the world's regions use the defaults), each go back to the page.
+    "search_weights.edit": Route(
+        get={None: STAFF},
+        post={None: {**STAFF, "staff": "/moderatie/zoekgewichten"}},
+        data={None: lambda v: {"region": 40, "distance": 20, "sector": 30, "level": 10,
+                               "period": 5, "text": 25, "fairness": 5, "school": "",
+                               "action": "save"}}),
+    "search_weights.reset": Route(post={None: {**STAFF, "staff": "/moderatie/zoekgewichten"}}),
     "notifications.failed": Route(get={None: ADMIN_ONLY}),
     "notifications.retry": Route(post={"mail": {**ADMIN_ONLY, "admin": "/beheer/mail"}}),
     # The development mailbox exists only with DEV_MAILBOX on (not in tests, nor production).

@@ -1,14 +1,15 @@
 """The teacher's questions on the search page: group size, a date or a period, any distance in
 km, and a line saying what the hard filters left out."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from portal.bookings import services as bookings
+from portal.db import local_today
 from tests.views.helpers import field_error, login, text
 
 SEARCH_URL = "/zoeken"
 _RESULT = re.compile(r'<li class="card mb-3 result">(.*?)</li>', re.S)
-DAY = date.today() + timedelta(days=14)
+DAY = local_today() + timedelta(days=14)
 
 
 def titles(response):
@@ -23,7 +24,7 @@ def visit(make, place, title, capacity=30, days=None, **fields):
     company = make.company(place=place)
     offer = make.offer(company, title=title, slot_capacity=capacity, **fields)
     if days is not None:
-        offer.slots[0].day = date.today() + timedelta(days=days)
+        offer.slots[0].day = local_today() + timedelta(days=days)
     return offer
 
 
@@ -94,8 +95,8 @@ def test_any_distance_in_km_and_what_lies_beyond(client, make):
 def test_offers_whose_period_has_ended_are_never_shown(client, make):
     teacher = teacher_of(make)
     ended = make.placement(make.company(place="Vlissingen"), title="Afgelopen stage")
-    ended.starts_on = date.today() - timedelta(days=60)
-    ended.ends_on = date.today() - timedelta(days=1)
+    ended.starts_on = local_today() - timedelta(days=60)
+    ended.ends_on = local_today() - timedelta(days=1)
     make.placement(make.company(place="Vlissingen"), title="Lopende stage")
     login(client, teacher)
 

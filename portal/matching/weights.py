@@ -1,0 +1,220 @@
+"""Search weights per Technocentrum: which weights a school's search uses, and the moderator's
+use cases that change them (audited, one commit each).
+
+A school searches with the weights of the Technocentrum that covers its province; a region that
+chose none, and a visitor, search with the documented defaults (rules.DEFAULT_WEIGHTS).
+"""
+import math
+from dataclasses import asdict, fields
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal import security
+from portal.audit import record_event
+from portal.db import utcnow
+from portal.errors import NotFound, ValidationFailed
+from portal.extensions import db
+from portal.geo.models import Place
+from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
+from portal.matching.rules import DEFAULT_WEIGHTS, Weights
+from portal.organisations.models import APPROVED, School, Technocentrum, technocentrum_provinces
+from portal.organisations.services import technocentrum_of
+from portal.text import clean_text
+
+RULES = tuple(f.name for f in fields(Weights))
+# Rules that rank by place or sector: with all of them at 0, a search would rank by words alone.
+PLACE_OR_SECTOR = ("region", "distance", "sector")
+NOTE_MAX = 500
+# The sample schools the preview offers: enough for any region, few enough for a select.
+SAMPLE_SCHOOLS_MAX = 500
+
+
+def _weights(row):
+    return Weights(**{name: getattr(row, name) for name in RULES})
+
+
+def weights_for_school(school):
+    """The weights of a search by this school (None: a visitor). One query at most, since every
+    search asks: the Technocentrum covering the school's province, one that chose weights first
+    (should two cover it), the lower id on a tie."""
+    if school is None or school.place_id is None:
+        return DEFAULT_WEIGHTS
+    covering = technocentrum_provinces.c
+    row = db.session.execute(
+        select(*(getattr(MatchingWeights, name) for name in RULES))
+        .select_from(technocentrum_provinces)
+        .join(Place, Place.province_id == covering.province_id)
+        .outerjoin(MatchingWeights, MatchingWeights.technocentrum_id == covering.technocentrum_id)
+        .where(Place.id == school.place_id)
+        .order_by(MatchingWeights.id.is_(None), covering.technocentrum_id)
+        .limit(1)).first()
+    if row is None or row.region is None:
+        return DEFAULT_WEIGHTS
+    return _weights(row)
+
+
+def weights_setting(technocentrum):
+    """The Technocentrum's own weights (who chose them, when, which revision), or None while it
+    uses the defaults."""
+    return db.session.scalar(select(MatchingWeights).where(
+        MatchingWeights.technocentrum_id == technocentrum.id))
+
+
+def weights_in(setting):
+    """The Weights of a row of weights_setting (None: the defaults)."""
+    return DEFAULT_WEIGHTS if setting is None else _weights(setting)
+
+
+def weights_of(technocentrum):
+    """The weights the schools of this Technocentrum's region search with."""
+    return weights_in(weights_setting(technocentrum))
+
+
+def may_tune(actor, technocentrum):
+    """The administrator tunes every region's weights; a moderator those of their own."""
+    if security.has_role(actor, security.ADMIN):
+        return True
+    if not security.has_role(actor, security.MODERATOR):
+        return False
+    own = technocentrum_of(actor)
+    return own is not None and own.id == technocentrum.id
+
+
+def technocentrum_to_tune(*, actor, technocentrum_id=None):
+    """The Technocentrum whose weights the actor's page shows: a moderator's own (asking for
+    another is refused), the administrator's choice, by default the first by name (None when
+    there is none yet)."""
+    if security.has_role(actor, security.ADMIN):
+        if technocentrum_id is None:
+            return db.session.scalar(select(Technocentrum)
+                                     .order_by(Technocentrum.name, Technocentrum.id).limit(1))
+        centre = db.session.get(Technocentrum, technocentrum_id)
+        if centre is None:
+            raise NotFound("technocentrum")
+        return centre
+    security.require_role(actor, security.MODERATOR)
+    own = technocentrum_of(actor)
+    security.require(own is not None, "moderator without a Technocentrum")
+    security.require(technocentrum_id in (None, own.id), "another region's weights")
+    return own
+
+
+def all_technocentra():
+    return list(db.session.scalars(select(Technocentrum)
+                                   .order_by(Technocentrum.name, Technocentrum.id)))
+
+
+def sample_schools(technocentrum):
+    """Schools of the region, by name, for the preview's sample search."""
+    province_ids = [p.id for p in technocentrum.provinces]
+    return list(db.session.scalars(
+        select(School).join(School.place)
+        .where(Place.province_id.in_(province_ids), School.status == APPROVED)
+        .order_by(School.name, School.id).limit(SAMPLE_SCHOOLS_MAX)))
+
+
+def _whole(value):
+    """The int a weight stands for, or None: whole numbers only (bools are no numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def check_weights(weights):
+    """The weights as whole numbers within their bounds, or ValidationFailed naming each wrong
+    one; shared by saving and by the preview, so a preview shows what saving would refuse."""
+    errors, values = {}, {}
+    for name in RULES:
+        value, top = _whole(getattr(weights, name, None)), WEIGHT_MAXIMA[name]
+        if value is None or not 0 <= value <= top:
+            errors[name] = _("Enter a whole number from 0 to %(max)d.", max=top)
+        values[name] = value
+    if not errors and not any(values[name] for name in PLACE_OR_SECTOR):
+        errors[""] = _("Give at least one of region, distance and sector some points: "
+                       "otherwise searches rank by words alone.")
+    if errors:
+        raise ValidationFailed(errors)
+    return Weights(**values)
+
+
+class WeightsChanged(ValidationFailed):
+    """The weights changed after the moderator's page showed them (a colleague saved)."""
+
+    def __init__(self):
+        super().__init__({"": _(
+            "Someone changed these weights after you opened this page. The weights in use are "
+            "shown beside each field now; make your change again.")})
+
+
+def _require_tuner(actor, technocentrum):
+    security.require(may_tune(actor, technocentrum), "not this region's moderator")
+
+
+def save_weights(*, actor, technocentrum, weights, note="", seen=None):
+    """The region's moderator (or the administrator) sets the seven weights of the region's
+    searches. `seen` is the revision the moderator's page showed (0: the defaults); a save based
+    on weights changed meanwhile is refused rather than silently undoing the other change."""
+    _require_tuner(actor, technocentrum)
+    weights = check_weights(weights)
+    note = clean_text(note or "", multiline=True)
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed({"note": _("Keep the note under %(n)d characters.", n=NOTE_MAX)})
+    row = weights_setting(technocentrum)
+    current = 0 if row is None else row.revision
+    if seen is not None and seen != current:
+        raise WeightsChanged()
+    before = DEFAULT_WEIGHTS if row is None else _weights(row)
+    if weights == before:
+        raise ValidationFailed({"": _("These are the weights in use already: nothing to save.")})
+    values = {**asdict(weights), "updated_at": utcnow(), "updated_by_id": actor.id}
+    if row is None:
+        db.session.add(MatchingWeights(technocentrum_id=technocentrum.id, revision=1, **values))
+        try:
+            db.session.flush()
+        except IntegrityError:  # a colleague's first save came first
+            db.session.rollback()
+            raise WeightsChanged() from None
+    else:
+        # One conditional UPDATE: of two saves on the same revision, one wins.
+        result = db.session.execute(
+            update(MatchingWeights)
+            .where(MatchingWeights.id == row.id, MatchingWeights.revision == current)
+            .values(revision=current + 1, **values)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            db.session.rollback()
+            raise WeightsChanged()
+    details = {"before": asdict(before), "after": asdict(weights)}
+    if note:
+        details["reason"] = note
+    record_event(actor, "matching.weights_changed", technocentrum, **details)
+    db.session.commit()
+    return weights
+
+
+def reset_weights(*, actor, technocentrum, seen=None):
+    """Back to the documented defaults: the region's own weights are removed, so it follows the
+    defaults from now on, also when they change."""
+    _require_tuner(actor, technocentrum)
+    row = weights_setting(technocentrum)
+    if row is None:
+        raise ValidationFailed({"": _("This region uses the default weights already.")})
+    before = _weights(row)
+    query = delete(MatchingWeights).where(MatchingWeights.id == row.id)
+    if seen is not None:
+        query = query.where(MatchingWeights.revision == seen)
+    result = db.session.execute(query.execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise WeightsChanged()
+    db.session.expunge(row)
+    record_event(actor, "matching.weights_reset", technocentrum, before=asdict(before),
+                 after=asdict(DEFAULT_WEIGHTS))
+    db.session.commit()
+    return DEFAULT_WEIGHTS
