@@ -22,7 +22,7 @@ from portal.bookings.models import Booking
 from portal.bookings.offer_life import withdraw_offer
 from portal.bookings.outcomes import evaluate, report_outcome
 from portal.bookings.services import accept_booking, request_booking
-from portal.db import PORTAL_TIMEZONE, utcnow
+from portal.db import PORTAL_TIMEZONE, local_today, utcnow
 from portal.extensions import db
 from portal.geo.models import Place, Province
 from portal.moderation.services import approve_company, approve_offer
@@ -488,7 +488,7 @@ def _group(offer):
 
 def load_demo(today=None):
     """Load the demo data set; returns a Summary with the demo logins."""
-    today = today or date.today()
+    today = today or local_today()
     summary = Summary()
     admin = _user("beheer", "Beheerder Portaal", security.ADMIN)
     _technocentra(admin)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from portal.db import local_today
 from tests import factories
 
 MIN_CONTRAST = 3.0
@@ -296,8 +297,8 @@ def date_to_type(page, selector):
     for en-US, dd-mm-yyyy for nl), not by the page's locale; with day == month the same digits
     are right in both orders."""
     first, last = (page.eval_on_selector(selector, f"el => el.{a}") for a in ("min", "max"))
-    day = max(date.fromisoformat(first) if first else date.today(),
-              date.today()) + timedelta(days=7)
+    day = max(date.fromisoformat(first) if first else local_today(),
+              local_today()) + timedelta(days=7)
     while day.day != day.month:
         day += timedelta(days=1)
     assert not last or day <= date.fromisoformat(last), f"no date to type in {first}..{last}"

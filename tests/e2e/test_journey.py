@@ -1,9 +1,10 @@
 """The five steps of the portal's journey, by hand in a real browser."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from portal import security
+from portal.db import local_today
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from tests import factories
@@ -95,7 +96,7 @@ def test_company_moderator_teacher_journey(browser, live_server, in_live_app, sh
     page.wait_for_load_state()
     assert page.locator("main .alert-danger").count() == 1
     page.goto(f"{offer_url}/data")
-    page.fill("#slot-day", (date.today() + timedelta(days=10)).isoformat())
+    page.fill("#slot-day", (local_today() + timedelta(days=10)).isoformat())
     page.fill("#slot-starts_at", "09:00")
     page.fill("#slot-ends_at", "11:30")
     page.fill("#slot-capacity", "24")  # one class: full once it is accepted

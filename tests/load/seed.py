@@ -9,11 +9,11 @@ need to MANIFEST.json: the accounts and their password, the offers and the searc
 """
 import json
 import sys
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from portal import create_app, security
 from portal.accounts.services import find_user_by_email, register_user
-from portal.db import utcnow
+from portal.db import local_today, utcnow
 from portal.extensions import db
 from portal.moderation.services import approve_company, approve_offer
 from portal.offers.services import create_offer, submit_offer
@@ -55,7 +55,7 @@ def _school_days(today, count):
 
 def load_data(password, today=None):
     """Add the load test's companies, offers and teachers; return the manifest."""
-    today = today or date.today()
+    today = today or local_today()
     admin = find_user_by_email(ADMIN)
     levels = [level_by_code(code) for code in LEVELS]
     sector = sector_by_code(SECTOR)

@@ -1,5 +1,5 @@
 """The company's counter-proposal, and the school's answer to it."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -8,12 +8,13 @@ from sqlalchemy import select
 from portal.audit import AuditEvent
 from portal.bookings import counter, services
 from portal.bookings.models import Booking
+from portal.db import local_today
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer, Slot
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def owner(booking):

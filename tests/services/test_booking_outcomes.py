@@ -1,5 +1,5 @@
 """After the date: "did it take place?" from both sides, then an evaluation from each."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -9,6 +9,7 @@ from portal.audit import AuditEvent
 from portal.bookings import services
 from portal.bookings.models import Booking, Evaluation
 from portal.bookings.outcomes import evaluate, report_outcome
+from portal.db import local_today
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 
@@ -84,9 +85,9 @@ def test_not_before_the_date(make):
 
 
 def test_a_placement_is_reported_from_its_start_date(make):
-    placement = make.placement(places=2, starts_on=date.today(),
-                               ends_on=date.today() + timedelta(days=60))
-    booking = make.accepted(make.booking(placement, wanted_on=date.today()))
+    placement = make.placement(places=2, starts_on=local_today(),
+                               ends_on=local_today() + timedelta(days=60))
+    booking = make.accepted(make.booking(placement, wanted_on=local_today()))
 
     report_outcome(actor=owner(booking), booking=booking, held=True)
 

@@ -3,7 +3,7 @@
 Group activities take pupils (and, where the offer counts them, accompanying teachers) on one
 of their slots; placements take places, one per student, from a start date in their period.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from portal.audit import AuditEvent
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking
 from portal.bookings.offer_life import withdraw_offer
+from portal.db import local_today
 from portal.errors import NotAllowed, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.offers.lifecycle import pause_offer, resume_offer
@@ -22,7 +23,7 @@ from portal.offers.models import Offer, Slot
 from portal.organisations.services import school_of
 from portal.taxonomy.services import level_by_code
 
-TODAY = date.today()
+TODAY = local_today()
 NO_ROOM = "There is no room left on this date for this group; decline this request."
 NO_PLACES = "Not enough places of this offer are free; decline this request."
 

@@ -10,7 +10,7 @@ from portal.audit import AuditEvent
 from portal.bookings import calendar
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking
-from portal.db import PORTAL_TIMEZONE, utcnow
+from portal.db import PORTAL_TIMEZONE, local_today, utcnow
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.offers.models import Slot
@@ -153,7 +153,7 @@ def test_the_feed_keeps_completed_requests_but_not_long_past_or_cancelled_ones(m
     old = _accepted(make, offer)
     gone = _accepted(make, offer)
     db.session.execute(update(Booking).where(Booking.id == done.id).values(status="completed"))
-    long_ago = date.today() - timedelta(days=calendar.FEED_DAYS_BACK + 1)
+    long_ago = local_today() - timedelta(days=calendar.FEED_DAYS_BACK + 1)
     db.session.execute(update(Booking).where(Booking.id == old.id).values(wanted_on=long_ago))
     bookings.cancel_booking(actor=gone.requested_by, booking=gone, message="Geen bus.")
     owner = make.owner_of(offer.company)

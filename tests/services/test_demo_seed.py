@@ -1,5 +1,4 @@
 """The demo data set: big enough to show every role something, and safe to load twice."""
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -8,6 +7,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.bookings.models import Booking
+from portal.db import local_today
 from portal.extensions import db
 from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
@@ -67,7 +67,7 @@ def _check_the_life_of_offers():
         Offer.status)
     assert column_values(OfferRevision.status) == {"pending"}  # a change for the moderator
     published = list(db.session.scalars(select(Offer).where(Offer.status == "published")))
-    today = date.today()
+    today = local_today()
     for offer in published:
         if offer.has_slots:  # group activities on dates ahead, with room in pupils
             assert any(slot.day >= today for slot in offer.slots), offer

@@ -1,6 +1,6 @@
 """Text that shows nothing counts as nothing in the services too, for calls that come from the
 command line or the seeds and not through a form; direction overrides are taken out."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.bookings import conversation, counter
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking, BookingMessage
+from portal.db import local_today
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.geo.services import resolve_place
@@ -226,7 +227,7 @@ def test_a_paused_offer_needs_no_reason_but_an_invisible_one_is_dropped(make):
 
 
 def test_a_holiday_needs_a_visible_name(make):
-    first = date.today() + timedelta(days=400)
+    first = local_today() + timedelta(days=400)
 
     refused(lambda: holidays.add_holiday(actor=make.admin(), region="noord", name=FILLER,
                                          starts_on=first, ends_on=first + timedelta(days=6)),

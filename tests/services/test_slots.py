@@ -1,6 +1,6 @@
 """Slots of group activities (portal/offers/slots.py): one date at a time or a weekly series
 that skips the school holidays; room never below what is taken; who may touch them."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -354,4 +354,4 @@ def test_upcoming_and_open_slots(make):
     assert slots.open_slots_by_offer([offer.id], today=TODAY, per_offer=1) == {
         offer.id: [offer.slots[1]]}
     assert slots.open_slots_by_offer([]) == {}
-    assert date.today() - TODAY <= timedelta(days=1)  # the factory's clock agrees with ours
+    assert local_today() - TODAY <= timedelta(days=1)  # the factory's clock agrees with ours

@@ -16,7 +16,7 @@ ORM objects would be detached by then.
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
@@ -28,7 +28,7 @@ from portal import security
 from portal.bookings import services as bookings
 from portal.bookings import waitlist
 from portal.bookings.calendar import renew_calendar_token
-from portal.db import utcnow
+from portal.db import local_today, utcnow
 from portal.extensions import db
 from portal.notifications.models import FAILED, OutboxMessage
 from portal.offers import lifecycle
@@ -213,8 +213,8 @@ def build(app):
     people["teacher_new"] = factories.user(security.TEACHER, email=_email("teacher_new"))
     people["company_new"] = factories.user(security.COMPANY_MEMBER, email=_email("company_new"))
     holiday = add_holiday(actor=admin, region="zuid", name="Kerstvakantie",
-                          starts_on=date.today() + timedelta(days=200),
-                          ends_on=date.today() + timedelta(days=214))
+                          starts_on=local_today() + timedelta(days=200),
+                          ends_on=local_today() + timedelta(days=214))
     world.ids["holiday"] = holiday.id
     failed = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id).limit(1))
     failed.status = FAILED

@@ -2,11 +2,12 @@
 fields, a request form that tells its limits up front, and a search that takes any distance
 and builds its links from its own fields only."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portal.bookings.models import Booking
+from portal.db import local_today
 from tests.views.helpers import (
     LOGIN_URL,
     count,
@@ -37,8 +38,8 @@ def placement(make):
     """An internship from 10 to 40 days ahead."""
     company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
     return make.placement(company, places=2, title="BOL-stage lasser",
-                          starts_on=date.today() + timedelta(days=10),
-                          ends_on=date.today() + timedelta(days=40))
+                          starts_on=local_today() + timedelta(days=10),
+                          ends_on=local_today() + timedelta(days=40))
 
 
 @pytest.mark.parametrize("url", [LOGIN_URL, "/account/registreren", SEARCH_URL])

@@ -2,17 +2,18 @@
 saves them, and answers bad input with 422 and the message next to the field."""
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from portal.db import local_today
 from portal.offers.models import Offer
 from portal.offers.rules import DETAIL_FIELDS, TYPE_FIELDS
 from portal.organisations.accreditation import set_sbb_number, verify_sbb_number
 from portal.taxonomy.services import level_by_code, sector_by_code
 from tests.views.helpers import count, find, find_form, location, login, submit, text
 
-START = date.today() + timedelta(days=30)
+START = local_today() + timedelta(days=30)
 
 # What a company fills in on each type's page, besides title, description, sectors and levels.
 TYPE_FORMS = {

@@ -1,11 +1,12 @@
 """A company's offers through their pages: choose a type, create, edit, submit, and who may see
 them. The pages of each type's own fields, slots and the offer's later life have files of
 their own (test_offer_types.py, test_slot_pages.py, test_offer_life_pages.py)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portal import security
+from portal.db import local_today
 from portal.offers.models import Offer
 from portal.taxonomy.services import level_by_code, sector_by_code
 from tests.views.helpers import (
@@ -294,7 +295,7 @@ def test_a_teacher_sees_the_request_button_on_a_published_offer(client, make):
 
 
 def test_a_placement_shows_its_places_and_period(client, make):
-    start = date.today() + timedelta(days=30)
+    start = local_today() + timedelta(days=30)
     offer = make.placement(places=3, starts_on=start, ends_on=start + timedelta(days=100))
 
     page = text(client.get(f"/aanbod/{offer.id}"))

@@ -1,6 +1,6 @@
 """A teacher finds offers and requests one; the company answers through the request's page."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
@@ -9,6 +9,7 @@ from sqlalchemy import update
 from portal import security
 from portal.bookings import services as bookings
 from portal.bookings.models import Booking
+from portal.db import local_today
 from portal.extensions import db
 from portal.offers.models import Offer, Slot
 from portal.taxonomy.services import level_by_code
@@ -28,7 +29,7 @@ from tests.views.helpers import (
 )
 
 SEARCH_URL = "/zoeken"
-WANTED = (date.today() + timedelta(days=14)).isoformat()
+WANTED = (local_today() + timedelta(days=14)).isoformat()
 _RESULT = re.compile(r'<li class="card mb-3 result">(.*?)</li>', re.S)
 _STATUS = re.compile(r'id="booking-status">\s*<span class="badge text-bg-(\w+)"')
 
@@ -62,8 +63,8 @@ def placement(make):
     """An internship with 3 places from 10 to 40 days ahead."""
     company = make.company(place="Vlissingen", name="Vlissingse Lasserij")
     return make.placement(company, places=3, title="BOL-stage lasser",
-                          starts_on=date.today() + timedelta(days=10),
-                          ends_on=date.today() + timedelta(days=40))
+                          starts_on=local_today() + timedelta(days=10),
+                          ends_on=local_today() + timedelta(days=40))
 
 
 def request_offer(client, offer, strict=True, **overrides):
@@ -204,7 +205,7 @@ def test_the_request_page_lists_the_upcoming_slots_with_room(client, make, teach
     accepted(make, offer, some_left, 20)
     passed = make.slot(offer, capacity=60, days=7)
     db.session.execute(update(Slot).where(Slot.id == passed.id)
-                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+                       .values(day=local_today() - timedelta(days=1)))  # time has passed
     db.session.commit()
     login(client, teacher)
     english(client)
@@ -308,7 +309,7 @@ def test_more_students_than_free_places_answers_422_on_group_size(client, teache
 def test_a_date_outside_the_period_answers_422_on_wanted_on(client, teacher, placement):
     login(client, teacher)
 
-    for wanted_on in ("2001-01-01", (date.today() + timedelta(days=41)).isoformat()):
+    for wanted_on in ("2001-01-01", (local_today() + timedelta(days=41)).isoformat()):
         response = request_offer(client, placement, wanted_on=wanted_on)
 
         assert response.status_code == 422
@@ -607,10 +608,10 @@ def test_search_leaves_out_offers_without_room(client, make, teacher, offer):
     accepted(make, full, full.slots[0], 24)
     passed = make.offer(title="Rondleiding voorbij")
     db.session.execute(update(Slot).where(Slot.offer_id == passed.id)
-                       .values(day=date.today() - timedelta(days=1)))  # time has passed
+                       .values(day=local_today() - timedelta(days=1)))  # time has passed
     db.session.commit()
-    make.placement(title="Stage afgelopen", starts_on=date.today() - timedelta(days=90),
-                   ends_on=date.today() - timedelta(days=1))
+    make.placement(title="Stage afgelopen", starts_on=local_today() - timedelta(days=90),
+                   ends_on=local_today() - timedelta(days=1))
     taken = make.placement(title="Stage bezet", places=1)
     bookings.accept_booking(actor=make.owner_of(taken.company), booking=make.booking(taken))
     login(client, teacher)

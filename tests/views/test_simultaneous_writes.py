@@ -6,7 +6,7 @@ on PostgreSQL they run side by side. A true conflict is answered with a 409 page
 """
 import logging
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import security
 from portal.bookings.models import Booking
+from portal.db import local_today
 from portal.extensions import db
 from portal.organisations.models import School
 from tests import factories
@@ -69,7 +70,7 @@ def request_form(client, url):
     if "slot_id" in form.names:
         values["slot_id"] = form.choices("slot_id")[:1]
     if "wanted_on" in form.names:
-        values["wanted_on"] = [(date.today() + timedelta(days=14)).isoformat()]
+        values["wanted_on"] = [(local_today() + timedelta(days=14)).isoformat()]
     values["group_size"] = ["24"]
     values["level_id"] = [choice for choice in form.choices("level_id") if choice][:1]
     values["message"] = ["Graag met twee klassen."]
