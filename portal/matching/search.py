@@ -288,7 +288,7 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
     rows = _read(plan, _select(plan, *within, limit=COUNT_CAP + 1))
     more = len(rows) > COUNT_CAP
     if more:
-        pages = COUNT_CAP // filters.per_page
+        pages = max(1, COUNT_CAP // filters.per_page)
         page = min(max(1, filters.page), pages)
         need = page * filters.per_page
         if plan.query.origin is not None:

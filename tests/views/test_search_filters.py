@@ -129,3 +129,18 @@ def test_a_visitor_can_ask_for_a_date_and_group_too(client, make):
     response = client.get(SEARCH_URL, query_string={"group_size": 25})
 
     assert titles(response) == ["Grote hal"]
+
+
+def test_more_than_the_counted_offers_says_so(client, make, monkeypatch):
+    from portal.matching import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    company = make.company(place="Vlissingen")
+    for n in range(5):
+        make.offer(company, title=f"Rondleiding {n}")
+    client.get("/taal/en")
+
+    response = client.get(SEARCH_URL)
+
+    assert "More than 3 offers found" in text(response)
+    assert len(titles(response)) == 5
