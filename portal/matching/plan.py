@@ -50,6 +50,7 @@ class Plan:
     fits: list  # conditions every kept offer meets (not distance, not room on a date)
     room: object  # the room condition of the wanted date or group (None: none asked)
     sector_class: object  # SQL expression: EXACT, CHAMBER or OTHER
+    classes: int  # how many sector classes the search tells apart (1: all are OTHER)
     token_words: list  # per searched word: {word id: score}
     busy: dict  # company id -> open requests, for companies from BUSY_FROM on
     vocabulary: object
@@ -155,6 +156,7 @@ def make_plan(filters, school, weights):
                 fits=_fits(filters, query, today, family, token_words),
                 room=_room_condition(query, today),
                 sector_class=class_expression(query, family),
+                classes=1 + bool(query.sector_ids) + bool(family),
                 token_words=token_words, busy=_busy_companies(), vocabulary=vocabulary,
                 places=places, distances=_distances(query, places))
 

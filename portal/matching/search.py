@@ -93,8 +93,9 @@ def _words_column(plan):
         joined = func.string_agg(word_id, ",")
     else:
         joined = func.group_concat(word_id, ",")
+    # `word_id + 0`: read the offer's few words by offer_id, not each searched word by its id
     return select(joined).where(offer_words.c.offer_id == Offer.id,
-                                offer_words.c.word_id.in_(ids)).scalar_subquery()
+                                (offer_words.c.word_id + 0).in_(ids)).scalar_subquery()
 
 
 def _select(plan, *conditions, order=False, limit=None):
@@ -205,8 +206,11 @@ def _by_lowest_id(plan, need, *conditions):
             statements.append(_select(plan, *conditions, _has_word(fuzzy)))
     for tier in tiers:
         # the best class first, then the lowest ids: `need` rows per tier cover every class
-        statements.append(_select(plan, *conditions, tier, not_busy, limit=need)
-                          .order_by(plan.sector_class.desc(), Offer.id))
+        statement = _select(plan, *conditions, tier, not_busy, limit=need)
+        if plan.classes > 1:
+            statements.append(statement.order_by(plan.sector_class.desc(), Offer.id))
+        else:  # in the order of the primary key, the database stops at `need` rows
+            statements.append(statement.order_by(Offer.id))
     return statements
 
 
