@@ -8,7 +8,7 @@ PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-postgres lint bench css translations extract-messages clean loadtest
+.PHONY: run test test-sqlite test-postgres lint bench bench-million css translations extract-messages clean loadtest
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -62,8 +62,16 @@ test-postgres: $(INSTALLED) translations
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
+# The demo benchmark, then the national one (250,000 offers on SQLite and on PostgreSQL; the
+# data sets are built once into build/bench/ and reused). Options through BENCH_ARGS, e.g.
+# make bench BENCH_ARGS="national --offers 20000 --databases sqlite" (python -m tests.bench -h).
+BENCH_ARGS ?=
 bench: $(INSTALLED) translations
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH_ARGS)
+
+# The national benchmark on 1,000,000 offers, on PostgreSQL only.
+bench-million: $(INSTALLED) translations
+	$(PY) -m tests.bench national --offers 1000000 --databases postgresql $(BENCH_ARGS)
 
 # Bootstrap's CSS cut down to the rules the templates, code and scripts use, by PurgeCSS (npm,
 # fetched by npx into its own cache). Development only: the result is committed, so `make run`

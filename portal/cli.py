@@ -11,6 +11,30 @@ seed = AppGroup("seed", help="Load reference data and the demo data set.")
 geo = AppGroup("geo", help="The gazetteer of places.")
 offers = AppGroup("offers", help="Offers of the companies.")
 tasks = AppGroup("tasks", help="Time-driven work: reminders, questions, expiries, digests.")
+bench = AppGroup("bench", help="The national benchmark data set (make bench).")
+
+
+@bench.command("generate")
+@click.option("--offers", type=click.IntRange(min=1), default=250_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--companies", type=click.IntRange(min=3), help="Default: 0.24 per offer.")
+@click.option("--schools", type=click.IntRange(min=2), help="Default: 0.032 per offer.")
+@click.option("--password", help="Every generated teacher's password (default: a random one, "
+              "printed). Bench data only: never on a database real people use.")
+def bench_generate(offers, seed, companies, schools, password):
+    """Add a national data set (companies, schools, offers, slots, open requests over the NL
+    and BE places, seeded and reproducible) to the migrated database. Takes minutes."""
+    import secrets
+
+    from portal.seeding.national import generate_national
+    from portal.seeding.reference import load_reference
+
+    click.echo(load_reference())
+    password = password or secrets.token_urlsafe(12)
+    summary = generate_national(offers=offers, seed=seed, companies=companies,
+                                schools=schools, password=password, echo=click.echo)
+    click.echo(summary.text())
+    click.echo(f"teachers sign in as docent<id>@bench.example with the password {password}")
 
 
 @tasks.command("run")
@@ -137,6 +161,7 @@ def register_cli(app):
     app.cli.add_command(offers)
     app.cli.add_command(create_admin)
     app.cli.add_command(tasks)
+    app.cli.add_command(bench)
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
 

@@ -54,6 +54,9 @@ def upgrade():
         batch_op.create_index('ix_offers_search', [
             'search_until', 'offer_type', 'sector_mask', 'level_mask', 'company_id',
             'location_mode'], unique=False)
+        batch_op.create_index('ix_offers_search_mode', [
+            'location_mode', 'travel_km', 'search_until', 'offer_type', 'sector_mask',
+            'level_mask', 'company_id'], unique=False)
     _fill(words, offer_words)
     connection = op.get_bind()
     for statement in findable.statements(connection.dialect.name):
@@ -100,6 +103,7 @@ def downgrade():
     for statement in findable.drop_statements(op.get_bind().dialect.name):
         op.execute(statement)
     with op.batch_alter_table('offers') as batch_op:
+        batch_op.drop_index('ix_offers_search_mode')
         batch_op.drop_index('ix_offers_search')
         batch_op.drop_index('ix_offers_search_place')
         batch_op.drop_column('level_mask')

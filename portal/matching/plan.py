@@ -56,6 +56,7 @@ class Plan:
     vocabulary: object
     places: dict  # place id -> Area, when the search has an origin
     distances: dict  # place id -> km from the origin (empty without one)
+    longest_travel: int  # km: the farthest any company travels to a school
 
 
 def _has_sector(ids):
@@ -144,7 +145,7 @@ def make_plan(filters, school, weights):
                   text=(filters.text or "").strip(), group_size=filters.group_size,
                   wanted_on=filters.wanted_on, wanted_until=filters.wanted_until, today=today)
     token_words = []
-    highest_place, highest_word, sectors_version = catalogue.highest_ids()
+    highest_place, highest_word, sectors_version, longest_travel = catalogue.highest_ids()
     vocabulary = catalogue.vocabulary(highest_word) if query.tokens else None
     if query.tokens:
         for token in query.tokens:
@@ -158,7 +159,8 @@ def make_plan(filters, school, weights):
                 sector_class=class_expression(query, family),
                 classes=1 + bool(query.sector_ids) + bool(family),
                 token_words=token_words, busy=_busy_companies(), vocabulary=vocabulary,
-                places=places, distances=_distances(query, places))
+                places=places, distances=_distances(query, places),
+                longest_travel=longest_travel)
 
 
 _DISTANCES = {}  # (origin, places) -> {place id: km}: the same school searches again
@@ -199,7 +201,11 @@ def reach_condition(plan):
     if query.origin is None:
         return None
     travels = and_(Offer.location_mode == "school", Offer.travel_km.is_not(None))
-    travel_reach = and_(travels, Offer.travel_km >= _distance_sql(query.origin))
+    # The places no company's travel distance reaches are left out on the index first.
+    reachable = [place_id for place_id, km in plan.distances.items()
+                 if km <= plan.longest_travel]
+    travel_reach = and_(travels, Offer.place_id.in_(reachable),
+                        Offer.travel_km >= _distance_sql(query.origin))
     if query.max_km is None:
         return or_(~travels, travel_reach)
     within = [place_id for place_id, km in plan.distances.items() if km <= query.max_km]

@@ -3,9 +3,9 @@
 
 How, in a bounded number of statements (MAX_STATEMENTS, whatever the number of offers):
 
-1. The fitting offers within reach are read from the search columns and indexes (see
-   portal/matching/plan.py), at most COUNT_CAP + 1 of them. Up to COUNT_CAP that is all of
-   them: they are ranked whole, and the total is exact. Beyond it the page says "more than
+1. The fitting offers within reach are counted on the search columns and indexes (see
+   portal/matching/plan.py), up to COUNT_CAP + 1. Up to COUNT_CAP they are read and ranked
+   whole, and the total is exact. Beyond it the page says "more than
    COUNT_CAP" and the best are found without reading the rest:
 2. with a school, places are read best-first: every place's highest possible score is known
    before reading it (region and distance come from the place; sector, text and fairness can
@@ -39,9 +39,10 @@ from portal.offers.models import Offer
 # Counted exactly up to this many; beyond, the page says "more than" and pages stop there.
 COUNT_CAP = 1000
 # The most SQL statements one search runs, however many offers there are (a test holds it
-# to that): the school's place and sectors, the catalogue check, the busy companies, the rows
-# within reach, what was left out, up to three rounds of places and one of online offers, and
-# the page's offers; plus reading places, sectors or words the process does not know yet.
+# to that): the school's place and sectors, the catalogue check, the busy companies, the count
+# within reach, then its rows or up to three rounds of places and one of online offers, what
+# was left out, and the page's offers; plus reading places, sectors or words the process does
+# not know yet.
 MAX_STATEMENTS = 14
 # Places read per round when there are more than COUNT_CAP offers in reach.
 ROUNDS = (8, 64, 512)
@@ -162,7 +163,9 @@ def _rank(plan, rows):
 def _place_bounds(plan):
     """{place id: the most a located offer there can score}, best places first."""
     query, weights = plan.query, plan.weights
-    rest = weights.sector + (weights.level if query.level_id is not None else 0) \
+    best_sector = weights.sector if query.sector_ids else (
+        weights.sector / 2 if query.chamber_ids else 0)
+    rest = best_sector + (weights.level if query.level_id is not None else 0) \
         + (weights.period if query.period is not None else 0) \
         + (weights.text if query.tokens else 0) + 0.01  # scores are rounded to 0.01
     located = _location_points(query.origin, query.max_km, weights, plan.places,
@@ -261,6 +264,14 @@ def _places_reader(plan, need, located):
     return read
 
 
+def _count(plan, *conditions):
+    """How many fitting offers meet the conditions, counted up to COUNT_CAP + 1 (the
+    database stops there) on the search's covering indexes."""
+    room = [plan.room] if plan.room is not None else []
+    inner = select(literal(1)).where(*plan.fits, *room, *conditions).limit(COUNT_CAP + 1)
+    return db.session.scalar(select(func.count()).select_from(inner.subquery()))
+
+
 def _left_out(plan, reach):
     """{"distance": n, "room": n}: offers only the radius or only the room left out."""
     counts = {}
@@ -289,8 +300,7 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
         return SearchResult(hits=[], total=0, page=1, pages=1, origin=origin)
     reach = reach_condition(plan)
     within = [reach] if reach is not None else []
-    rows = _read(plan, _select(plan, *within, limit=COUNT_CAP + 1))
-    more = len(rows) > COUNT_CAP
+    more = _count(plan, *within) > COUNT_CAP
     if more:
         pages = max(1, COUNT_CAP // filters.per_page)
         page = min(max(1, filters.page), pages)
@@ -301,7 +311,7 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
             best = sorted(_rank(plan, _read(plan, *_by_lowest_id(plan, need))), key=order_key)
         total = COUNT_CAP
     else:
-        best = sorted(_rank(plan, rows), key=order_key)
+        best = sorted(_rank(plan, _read(plan, _select(plan, *within))), key=order_key)
         total = len(best)
         pages = max(1, math.ceil(total / filters.per_page))
         page = min(max(1, filters.page), pages)

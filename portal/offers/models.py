@@ -52,12 +52,14 @@ class Offer(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_offers_status_type", "status", "offer_type"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity", name="capacity"),
-        # The search reads these two indexes alone (portal/matching/search.py): by place,
-        # nearest first, and by findability for searches without a place.
+        # The search reads these indexes alone (portal/matching/search.py): by place, nearest
+        # first; by findability for searches without a place; online offers by themselves.
         Index("ix_offers_search_place", "place_id", "search_until", "offer_type",
               "location_mode", "travel_km", "sector_mask", "level_mask", "company_id"),
         Index("ix_offers_search", "search_until", "offer_type", "sector_mask", "level_mask",
               "company_id", "location_mode"),
+        Index("ix_offers_search_mode", "location_mode", "travel_km", "search_until",
+              "offer_type", "sector_mask", "level_mask", "company_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
