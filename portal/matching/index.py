@@ -19,6 +19,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -125,25 +126,41 @@ def _texts(session, offer_ids):
     return texts, links
 
 
-def index_offers(offer_ids, session=None):
-    """Rewrite the word rows of these offers from what they say now."""
+def index_offers(offer_ids, session=None, fresh=(), masks=True):
+    """Rewrite the word rows (and the sector and level bits) of these offers from what they
+    say now. `fresh`: offers known to have no word rows yet (new ones), spared the delete."""
     session = session or db.session
     offer_ids = sorted(set(offer_ids))
+    fresh = set(fresh)
     for start in range(0, len(offer_ids), CHUNK):
         part = offer_ids[start:start + CHUNK]
         texts, links = _texts(session, part)
         words = {offer_id: words_of(*found) for offer_id, found in texts.items()}
         ids = _word_ids(session, {word for found in words.values() for word in found})
-        session.execute(delete(offer_words).where(offer_words.c.offer_id.in_(part)))
+        stale = [offer_id for offer_id in part if offer_id not in fresh]
+        if stale:
+            session.execute(delete(offer_words).where(offer_words.c.offer_id.in_(stale)))
         rows = [{"word_id": ids[word], "offer_id": offer_id}
                 for offer_id, found in words.items() for word in found]
         if rows:
             session.execute(insert(offer_words), rows)
-        session.execute(
-            update(Offer.__table__).where(Offer.__table__.c.id == bindparam("offer_id"))
-            .values(sector_mask=bindparam("sectors"), level_mask=bindparam("levels")),
-            [{"offer_id": offer_id, "sectors": bits(sector_ids), "levels": bits(level_ids)}
-             for offer_id, (sector_ids, level_ids) in links.items()])
+        if masks and links:
+            session.execute(
+                update(Offer.__table__).where(Offer.__table__.c.id == bindparam("offer_id"))
+                .values(sector_mask=bindparam("sectors"), level_mask=bindparam("levels")),
+                [{"offer_id": offer_id, "sectors": bits(sector_ids), "levels": bits(level_ids)}
+                 for offer_id, (sector_ids, level_ids) in links.items()])
+
+
+def _refresh_masks(session):
+    """Every offer's sector and level bits in one statement (sum of distinct bits = OR)."""
+    one = "CAST(1 AS BIGINT)" if session.get_bind().dialect.name == "postgresql" else "1"
+    session.execute(text(f"""UPDATE offers SET
+        sector_mask = COALESCE((SELECT sum({one} << (sector_id - 1)) FROM offer_sectors
+                                WHERE offer_id = offers.id AND sector_id BETWEEN 1 AND 63), 0),
+        level_mask = COALESCE((SELECT sum({one} << (education_level_id - 1)) FROM offer_levels
+                               WHERE offer_id = offers.id
+                                 AND education_level_id BETWEEN 1 AND 63), 0)"""))
 
 
 def rebuild_index(session=None):
@@ -151,7 +168,8 @@ def rebuild_index(session=None):
     session = session or db.session
     session.execute(delete(offer_words))
     offer_ids = list(session.scalars(select(Offer.id).order_by(Offer.id)))
-    index_offers(offer_ids, session)
+    index_offers(offer_ids, session, fresh=offer_ids, masks=False)
+    _refresh_masks(session)
     findable.refresh_all(session)
     return len(offer_ids)
 
@@ -167,11 +185,12 @@ def _changed(instance, names):
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session, flush_context, instances):
-    noted = session.info.setdefault("reindex", {"offers": set(), "companies": set(),
-                                                "sectors": set()})
+    noted = session.info.setdefault("reindex", {"offers": set(), "new": set(),
+                                                "companies": set(), "sectors": set()})
     for instance in session.new:
         if isinstance(instance, Offer):
             noted["offers"].add(instance)
+            noted["new"].add(instance)
     for instance in session.dirty:
         if isinstance(instance, Offer) and _changed(instance, _OFFER_FIELDS):
             noted["offers"].add(instance)
@@ -183,13 +202,13 @@ def _note_changes(session, flush_context, instances):
 
 @event.listens_for(Session, "before_commit")
 def _reindex(session):
-    if not session.info.get("reindex"):
-        return
-    session.flush()  # may note more changes: take the list after it
-    noted = session.info.pop("reindex")
-    if not any(noted.values()):
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the commit would flush after this hook: note its changes first
+    noted = session.info.pop("reindex", None)
+    if not noted or not any(noted.values()):
         return
     offer_ids = {offer.id for offer in noted["offers"] if offer.id is not None}
+    fresh = {offer.id for offer in noted["new"] if offer.id is not None}
     company_ids = [company.id for company in noted["companies"]]
     if company_ids:
         offer_ids.update(session.scalars(select(Offer.id).where(Offer.company_id.in_(company_ids))))
@@ -197,11 +216,9 @@ def _reindex(session):
     if sector_ids:
         offer_ids.update(session.scalars(select(offer_sectors.c.offer_id)
                                          .where(offer_sectors.c.sector_id.in_(sector_ids))))
-    # Offers deleted meanwhile take their rows with them (ON DELETE CASCADE).
-    existing = set(session.scalars(select(Offer.id).where(Offer.id.in_(offer_ids)))) \
-        if offer_ids else set()
-    if existing:
-        index_offers(existing, session)
+    # Offers deleted meanwhile have no texts (and their rows went with them: ON DELETE CASCADE).
+    if offer_ids:
+        index_offers(offer_ids, session, fresh=fresh)
 
 
 @event.listens_for(Session, "after_rollback")
