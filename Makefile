@@ -43,15 +43,15 @@ test: $(INSTALLED) translations
 # The accessibility walk checks the pages' markup, which no database changes: when both runs
 # go side by side, each walks a part of the pages (the SQLite run, shorter otherwise, the larger
 # part), so the two end at about the same time. Without PostgreSQL the SQLite run walks all.
-WALK_SQLITE := $(if $(PORTAL_TEST_DATABASE_URL),0:0.75,)
-WALK_POSTGRES := 0.75:1
+WALK_SQLITE := $(if $(PORTAL_TEST_DATABASE_URL),0:0.85,)
+WALK_POSTGRES := 0.85:1
 
 test-sqlite: $(INSTALLED) translations
 	env -u PORTAL_TEST_DATABASE_URL PORTAL_WALK_SLICE=$(WALK_SQLITE) $(PY) -m pytest
 
 test-postgres: $(INSTALLED) translations
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
-	  echo "PostgreSQL run: the accessibility walk's last 25% of the pages (the SQLite run walks the rest)"; \
+	  echo "PostgreSQL run: the accessibility walk's last 15% of the pages (the SQLite run walks the rest)"; \
 	  PORTAL_WALK_SLICE=$(WALK_POSTGRES) $(PY) -m pytest -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI must set PORTAL_TEST_DATABASE_URL: the suite has to run on PostgreSQL too"; exit 1; \

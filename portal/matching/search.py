@@ -34,6 +34,7 @@ from portal.matching.rules import (
     order_key,
     points,
 )
+from portal.matching.words import combine
 from portal.offers.models import Offer
 
 # Counted exactly up to this many; beyond, the page says "more than" and pages stop there.
@@ -123,21 +124,9 @@ def _read(plan, *statements):
 
 def _text_of(plan, word_ids):
     """(text score, the word named) from the ids of the searched words an offer has."""
-    total, named, named_score = 0.0, None, -1.0
     word_of = plan.vocabulary.word_of
-    for words in plan.token_words:
-        best, best_word = 0.0, None
-        for word_id in word_ids:
-            value = words.get(word_id)
-            if value is None:
-                continue
-            word = word_of[word_id]
-            if value > best or (value == best and best_word is not None and word < best_word):
-                best, best_word = value, word
-        total += best
-        if best > named_score:
-            named, named_score = best_word, best
-    return total / len(plan.token_words), named
+    return combine(((word_of[i], words[i]) for i in word_ids if i in words)
+                   for words in plan.token_words)
 
 
 def _rank(plan, rows):

@@ -84,32 +84,40 @@ def search_tokens(text: str) -> tuple[str, ...]:
     return tuple(words_of(text))
 
 
-def best_match(token: str, words) -> tuple[float, str | None]:
-    """The best score of a searched word over an offer's words, and that word (ties: the first
-    in alphabetical order, so every path names the same word)."""
+def best_of(scored) -> tuple[float, str | None]:
+    """The best (score, word) of (word, score) pairs (ties: the first word in alphabetical
+    order, so every path names the same word)."""
     best, best_word = 0.0, None
-    for word in words:
-        value = word_score(token, word)
+    for word, value in scored:
         if value > best or (value == best and best_word is not None and word < best_word):
             best, best_word = value, word
     return best, best_word
 
 
-def text_match(tokens: tuple[str, ...], words) -> tuple[float, str | None] | None:
-    """(score 0-100, the word that matched best) when every token matches, else None.
+def best_match(token: str, words) -> tuple[float, str | None]:
+    """The best score of a searched word over an offer's words, and that word."""
+    return best_of((word, word_score(token, word)) for word in words)
 
-    The word named is the best match of the best-matching token (ties: the earlier token)."""
-    if not tokens:
-        return None
-    total, named, named_score = 0.0, None, -1.0
-    for token in tokens:
-        value, word = best_match(token, words)
+
+def combine(per_token) -> tuple[float, str | None] | None:
+    """(mean score, the word named) from each searched word's (word, score) pairs, or None
+    when one of them matches nothing. The word named is the best match of the best-matching
+    searched word (ties: the earlier one)."""
+    total, named, named_score, count = 0.0, None, -1.0, 0
+    for scored in per_token:
+        value, word = best_of(scored)
         if value < MATCH_FROM:
             return None
         total += value
+        count += 1
         if value > named_score:
             named, named_score = word, value
-    return total / len(tokens), named
+    return (total / count, named) if count else None
+
+
+def text_match(tokens: tuple[str, ...], words) -> tuple[float, str | None] | None:
+    """(score 0-100, the word that matched best) when every token matches, else None."""
+    return combine(((word, word_score(token, word)) for word in words) for token in tokens)
 
 
 def matching_words(token: str, vocabulary) -> dict[str, float]:

@@ -1,10 +1,9 @@
 """Slots of group activities: a company adds them one at a time or as a weekly series that
 skips the school holidays, changes their room, and removes those nobody asked for."""
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from portal import security
 from portal.audit import record_event
@@ -12,7 +11,7 @@ from portal.db import local_today
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.offers import rules
-from portal.offers.models import ARCHIVED, WITHDRAWN, Offer, Slot
+from portal.offers.models import ARCHIVED, WITHDRAWN, Slot
 from portal.organisations.services import is_member
 from portal.taxonomy.codes import HOLIDAY_REGIONS
 from portal.taxonomy.holidays import holidays_between
@@ -161,10 +160,3 @@ def open_slots_by_offer(offer_ids, today=None, per_offer=3):
         if len(kept) < per_offer:
             kept.append(slot)
     return found
-
-
-def has_open_slot(offer_id_column, today: date):
-    """A SQL condition: the offer has a slot from today on with room left."""
-    return exists().where(Slot.offer_id == offer_id_column, Slot.day >= today,
-                          Slot.taken < Slot.capacity).correlate(Offer)
-

@@ -116,10 +116,12 @@ def _placement(gen, row, offer_type, ended):
     roll = rng.random()
     taken = 0 if roll < 0.65 else capacity if roll < 0.8 else rng.randint(0, capacity)
     row.update(capacity=capacity, places_taken=taken)
+    # A third of the teacher placements are by arrangement: they have no period.
+    by_arrangement = offer_type == codes.TEACHER_PLACEMENT and rng.random() < 0.3
     if offer_type == codes.APPRENTICESHIP:
         row["starts_on"] = today + timedelta(days=rng.randint(-30, 200))
-    elif offer_type == codes.TEACHER_PLACEMENT and rng.random() < 0.3:
-        pass  # by arrangement: no period
+    elif by_arrangement:
+        return
     elif ended:
         row["ends_on"] = today - timedelta(days=rng.randint(1, 150))
         row["starts_on"] = row["ends_on"] - timedelta(weeks=rng.randint(2, 40))
