@@ -12,5 +12,15 @@ def hide_server_software():
         response_module.SERVER = "portal"
 
 
+def read_offers_early(app):
+    """Under gunicorn each worker reads the offers for the search while it starts serving,
+    not at its first search (see portal/matching/store.py)."""
+    if "gunicorn" in sys.modules:
+        from portal.matching.store import read_in_background
+
+        read_in_background(app)
+
+
 hide_server_software()
 app = create_app()
+read_offers_early(app)

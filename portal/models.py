@@ -3,6 +3,7 @@ from portal.accounts.models import AccountToken, User
 from portal.audit import AuditEvent
 from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
+from portal.matching.changes import search_changes
 from portal.matching.index import offer_words, search_words
 from portal.matching.models import MatchingWeights
 from portal.notifications.models import OutboxMessage
@@ -21,7 +22,7 @@ from portal.taxonomy.models import EducationLevel, Sector
 __all__ = [
     "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
-    "Landsdeel", "Location", "offer_words", "search_words", "Membership", "Offer",
+    "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
     "MatchingWeights", "OfferRevision", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
 ]

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "bench"
 DATA_CODE = ("portal/seeding/national.py", "portal/seeding/national_offers.py",
              "portal/seeding/national_text.py", "portal/seeding/reference.py")
-INDEX_CODE = ("portal/matching/index.py", "portal/matching/words.py")
+INDEX_CODE = ("portal/matching/words.py",)  # and portal.matching.index._texts, see keys()
 MAX_AGE_DAYS = 7
 PG_DATABASE = "portal_bench"
 
@@ -63,13 +63,18 @@ def _digest(names):
 
 
 def keys(offers, seed):
-    """(data key, index key): what the data and its search index were made from. The
-    migrations count by their content too: a migration edited under the same revision id
-    makes another schema."""
+    """(data key, schema key, index key): what the data, its schema and its search index were
+    made from. The migrations count by their content too: a migration edited under the same
+    revision id makes another schema. The index: how words are folded, from which texts."""
+    import inspect
+
+    from portal.matching.index import _texts
+
     heads = "+".join(sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads()))
     migrations = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "migrations").rglob("*.py"))
-    return (f"{offers}-s{seed}-{heads}-{_digest(DATA_CODE)}-{_digest(migrations)}",
-            _digest(INDEX_CODE))
+    index = hashlib.sha256((_digest(INDEX_CODE) + inspect.getsource(_texts)).encode())
+    return (f"{offers}-s{seed}-{_digest(DATA_CODE)}", f"{heads}-{_digest(migrations)}",
+            index.hexdigest()[:12])
 
 
 def _read(path):
@@ -80,7 +85,7 @@ def _read(path):
 
 
 def _usable(manifest, data_key):
-    if not manifest or manifest.get("key") != data_key:
+    if not manifest or manifest.get("key") != data_key or "schema" not in manifest:
         return False
     made = date.fromisoformat(manifest["generated_on"])
     return (local_today() - made).days <= MAX_AGE_DAYS
@@ -101,7 +106,7 @@ def fingerprint():
     return digest.hexdigest()[:16]
 
 
-def _build(url, offers, seed, data_key, index_key):
+def _build(url, offers, seed, data_key, schema_key, index_key):
     """Migrate, load the reference data, generate; return the manifest."""
     from flask_migrate import upgrade
 
@@ -119,7 +124,8 @@ def _build(url, offers, seed, data_key, index_key):
                                     echo=lambda line: print(line, flush=True))
         print(summary.text(), flush=True)
         manifest = {
-            "key": data_key, "index_key": index_key, "generated_on": local_today().isoformat(),
+            "key": data_key, "schema": schema_key, "index_key": index_key,
+            "generated_on": local_today().isoformat(),
             "password": password, "first_ids": summary.first_ids,
             "counts": dict(summary.counts), "offers_by_status": dict(summary.offers_by_status),
             "generation_seconds": round(summary.seconds, 1), "index": summary.index,
@@ -145,11 +151,47 @@ def _reindex(url, manifest, index_key):
     return manifest
 
 
+def _migrate(url, manifest, schema_key):
+    """The data is current but newer migrations came: upgrade it, as a real database is."""
+    from flask_migrate import upgrade
+
+    app = create_app(bench_config(url))
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    print(f"  migrated in {time.perf_counter() - started:.1f} s", flush=True)
+    manifest["schema"] = schema_key
+    return manifest
+
+
+def _upgradable(manifest, schema_key):
+    """Only newer revisions were added (an edited one needs a new data set)."""
+    old_heads, _digest_then = manifest["schema"].rsplit("-", 1)
+    new_heads = schema_key.rsplit("-", 1)[0]
+    if old_heads == new_heads:
+        return False
+    script = ScriptDirectory(str(ROOT / "migrations"))
+    ancestors = {revision.revision for head in new_heads.split("+")
+                 for revision in script.iterate_revisions(head, "base")}
+    return set(old_heads.split("+")) <= ancestors
+
+
 def prepare(kind, url, manifest_path, offers, seed, fresh, recreate):
-    """The manifest of a ready database: reused, reindexed, or built (after `recreate()`)."""
-    data_key, index_key = keys(offers, seed)
+    """The manifest of a ready database: reused (migrated, reindexed) or built (after
+    `recreate()`)."""
+    data_key, schema_key, index_key = keys(offers, seed)
     manifest = _read(manifest_path)
-    if not fresh and _usable(manifest, data_key):
+    usable = not fresh and _usable(manifest, data_key) and (
+        manifest["schema"] == schema_key or _upgradable(manifest, schema_key))
+    if usable:
+        if manifest["schema"] != schema_key:
+            print(f"{kind}: reusing the data set of {manifest['generated_on']}; newer "
+                  "migrations: upgrading it", flush=True)
+            manifest = _migrate(url, manifest, schema_key)
         if manifest.get("index_key") != index_key:
             print(f"{kind}: reusing the data set of {manifest['generated_on']}; the search "
                   "index code changed: rebuilding the index", flush=True)
@@ -163,7 +205,7 @@ def prepare(kind, url, manifest_path, offers, seed, fresh, recreate):
               flush=True)
         manifest_path.unlink(missing_ok=True)
         recreate()
-        manifest = _build(url, offers, seed, data_key, index_key)
+        manifest = _build(url, offers, seed, data_key, schema_key, index_key)
         manifest["reused"] = False
     manifest_path.write_text(json.dumps({k: v for k, v in manifest.items() if k != "reused"},
                                         indent=1), encoding="utf-8")

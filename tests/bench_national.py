@@ -71,6 +71,8 @@ def _cell(result, row):
     if row == "data":
         return (f"reused ({result['generated_on']})" if result["reused"]
                 else f"built in {result['generation_seconds']:.0f} s")
+    if row == "read":
+        return f"{s['store_offers']:,} in {s['store_read_s']} s"
     if row == "p50":
         return f"{s['p50_ms']} / {s['p95_ms']} / {s['max_ms']}"
     if row == "kinds":
@@ -99,6 +101,7 @@ def _cell(result, row):
 
 
 ROWS = [("offers", "offers"), ("data", "data set"),
+        ("read", "offers read into memory (once per process)"),
         ("p50", "find_offers p50 / p95 / max (ms)"),
         ("kinds", "  p50 teacher / visitor / with text (ms)"),
         ("statements", "SQL statements per search"), ("nothing", "searches that found nothing"),

@@ -125,6 +125,15 @@ def time_searches(searches, codes):
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
             statements.append(1)
 
+    # Every process reads the offers once (a gunicorn worker as it starts): timed apart.
+    from portal.db import local_today
+    from portal.matching import store
+
+    started = time.perf_counter()
+    with store.lock:
+        kept = store.current(db.session.connection(), local_today()).size
+    read_seconds = time.perf_counter() - started
+    db.session.close()
     event.listen(db.engine, "before_cursor_execute", count)
     timings, counts, found, errors = [], [], [], []
     by_kind = {"teacher": [], "visitor": [], "text": []}
@@ -155,6 +164,7 @@ def time_searches(searches, codes):
         event.remove(db.engine, "before_cursor_execute", count)
         db.session.close()
     return {
+        "store_read_s": round(read_seconds, 1), "store_offers": kept,
         "searches": len(searches), "timed": len(timings),
         "p50_ms": _round(statistics.median(timings) if timings else None),
         "p95_ms": _round(percentile(timings, 0.95)), "max_ms": _round(max(timings, default=None)),

@@ -178,6 +178,16 @@ def remove_old_audit_events(now):
     return result.rowcount
 
 
+def remove_old_search_changes(now):
+    """Delete the search's change log older than its KEEP_HOURS (portal/matching/changes.py):
+    every search process has read it by then, or reads the offers anew."""
+    from portal.matching.changes import prune
+
+    removed = prune(db.session, now)
+    db.session.commit()
+    return removed
+
+
 STEPS = (
     ("reminders sent", send_reminders),
     ("outcome questions sent", ask_outcomes),
@@ -185,4 +195,5 @@ STEPS = (
     ("offers archived", archive_offers),
     ("digests sent", send_daily_digests),
     ("audit events removed", remove_old_audit_events),
+    ("search changes removed", remove_old_search_changes),
 )

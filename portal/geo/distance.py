@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["EARTH_RADIUS_KM", "bounding_box", "haversine_km"]
+__all__ = ["EARTH_RADIUS_KM", "bounding_box", "haversine_km", "haversine_from"]
 
 # Mean earth radius (IUGG); the spherical error is well under 0.5 % at our scale.
 EARTH_RADIUS_KM = 6371.0088
@@ -21,6 +21,22 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     # Clamping guards asin against rounding just above 1 for antipodal points.
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def haversine_from(lat1: float, lon1: float, points) -> list[float]:
+    """haversine_km from one point to each of many ((lat, lon) pairs): the same operations in
+    the same order, so the same floats, several times faster for thousands of points."""
+    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    phi1 = radians(lat1)
+    cos1 = cos(phi1)
+    diameter = 2 * EARTH_RADIUS_KM
+    found = []
+    append = found.append
+    for lat2, lon2 in points:
+        phi2 = radians(lat2)
+        a = sin((phi2 - phi1) / 2) ** 2 + cos1 * cos(phi2) * sin(radians(lon2 - lon1) / 2) ** 2
+        append(diameter * asin(min(1.0, sqrt(a))))
+    return found
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -16,7 +16,6 @@ from portal.extensions import db
 from portal.geo.models import Place
 from portal.matching.index import search_words
 from portal.matching.rules import Area
-from portal.offers.models import Offer
 from portal.taxonomy.models import Sector
 
 _lock = threading.Lock()
@@ -39,16 +38,14 @@ def _key():
 
 
 def highest_ids():
-    """(highest place id, highest word id, sectors' count and highest id, the longest distance
-    a company travels to a school): one cheap statement tells what changed."""
+    """(highest place id, highest word id, sectors' count and highest id): one cheap
+    statement tells what changed."""
     row = db.session.execute(select(
         select(func.max(Place.id)).scalar_subquery(),
         select(func.max(search_words.c.id)).scalar_subquery(),
         select(func.count(Sector.id)).scalar_subquery(),
-        select(func.max(Sector.id)).scalar_subquery(),
-        select(func.max(Offer.travel_km)).where(Offer.location_mode == "school")
-        .scalar_subquery())).one()
-    return row[0] or 0, row[1] or 0, (row[2], row[3] or 0), row[4] or 0
+        select(func.max(Sector.id)).scalar_subquery())).one()
+    return row[0] or 0, row[1] or 0, (row[2], row[3] or 0)
 
 
 def sector_parents(version):

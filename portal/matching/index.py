@@ -14,22 +14,20 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    bindparam,
     delete,
     event,
     insert,
     select,
-    text,
-    update,
 )
 from sqlalchemy.orm import Session
 
 from portal.db import Base
 from portal.extensions import db
 from portal.geo.models import Place
+from portal.matching import changes
 from portal.matching.words import words_of
 from portal.offers import findable
-from portal.offers.models import Offer, offer_levels, offer_sectors
+from portal.offers.models import Offer, offer_sectors
 from portal.organisations.models import Organisation
 from portal.taxonomy.models import Sector
 
@@ -48,23 +46,8 @@ offer_words = Table(
 
 # Offers are read and written in chunks of this many (bound parameters stay well within limits).
 CHUNK = 2000
-# What of an offer feeds its words and bits; a change to any of these reindexes it.
-_OFFER_FIELDS = ("title", "description", "place_id", "company_id", "sectors", "levels")
-# Sectors and levels are kept as bits of a 64-bit integer: ids 1 to 63.
-LAST_BIT_ID = 63
-
-
-def bits(ids):
-    """The mask of these sector or level ids (bit n-1 for id n); ids beyond LAST_BIT_ID have
-    no bit (a search for one reads the link table instead, see in_bits)."""
-    return sum({1 << (i - 1) for i in ids if 1 <= i <= LAST_BIT_ID})
-
-
-def in_bits(ids):
-    """Whether every id has its bit."""
-    return all(1 <= i <= LAST_BIT_ID for i in ids)
-
-
+# What of an offer feeds its words; a change to any of these reindexes it.
+_OFFER_FIELDS = ("title", "description", "place_id", "company_id", "sectors")
 def _insert_ignoring_duplicates(session, table, rows):
     """INSERT, skipping rows whose unique key exists (another transaction may add the same new
     word at the same moment: the unique index keeps one, both then read its id)."""
@@ -102,8 +85,8 @@ def _word_ids(session, words):
 
 
 def _texts(session, offer_ids):
-    """offer id -> the texts its words come from; and offer id -> (sector ids, level ids)."""
-    texts, links = {}, {}
+    """offer id -> the texts its words come from."""
+    texts = {}
     rows = session.execute(
         select(Offer.id, Offer.title, Offer.description, Organisation.name, Place.name)
         .join(Organisation, Organisation.id == Offer.company_id)
@@ -111,30 +94,24 @@ def _texts(session, offer_ids):
         .where(Offer.id.in_(offer_ids)))
     for offer_id, *parts in rows:
         texts[offer_id] = list(parts)
-        links[offer_id] = (set(), set())
     sectors = session.execute(
-        select(offer_sectors.c.offer_id, Sector.id, Sector.name, Sector.name_en)
+        select(offer_sectors.c.offer_id, Sector.name, Sector.name_en)
         .join(Sector, Sector.id == offer_sectors.c.sector_id)
         .where(offer_sectors.c.offer_id.in_(offer_ids)))
-    for offer_id, sector_id, name, name_en in sectors:
+    for offer_id, name, name_en in sectors:
         texts[offer_id] += [name, name_en]
-        links[offer_id][0].add(sector_id)
-    for offer_id, level_id in session.execute(
-            select(offer_levels.c.offer_id, offer_levels.c.education_level_id)
-            .where(offer_levels.c.offer_id.in_(offer_ids))):
-        links[offer_id][1].add(level_id)
-    return texts, links
+    return texts
 
 
-def index_offers(offer_ids, session=None, fresh=(), masks=True):
-    """Rewrite the word rows (and the sector and level bits) of these offers from what they
-    say now. `fresh`: offers known to have no word rows yet (new ones), spared the delete."""
+def index_offers(offer_ids, session=None, fresh=()):
+    """Rewrite the word rows of these offers from what they say now. `fresh`: offers known to
+    have no word rows yet (new ones), spared the delete."""
     session = session or db.session
     offer_ids = sorted(set(offer_ids))
     fresh = set(fresh)
     for start in range(0, len(offer_ids), CHUNK):
         part = offer_ids[start:start + CHUNK]
-        texts, links = _texts(session, part)
+        texts = _texts(session, part)
         words = {offer_id: words_of(*found) for offer_id, found in texts.items()}
         ids = _word_ids(session, {word for found in words.values() for word in found})
         stale = [offer_id for offer_id in part if offer_id not in fresh]
@@ -144,23 +121,7 @@ def index_offers(offer_ids, session=None, fresh=(), masks=True):
                 for offer_id, found in words.items() for word in found]
         if rows:
             session.execute(insert(offer_words), rows)
-        if masks and links:
-            session.execute(
-                update(Offer.__table__).where(Offer.__table__.c.id == bindparam("offer_id"))
-                .values(sector_mask=bindparam("sectors"), level_mask=bindparam("levels")),
-                [{"offer_id": offer_id, "sectors": bits(sector_ids), "levels": bits(level_ids)}
-                 for offer_id, (sector_ids, level_ids) in links.items()])
-
-
-def _refresh_masks(session):
-    """Every offer's sector and level bits in one statement (sum of distinct bits = OR)."""
-    one = "CAST(1 AS BIGINT)" if session.get_bind().dialect.name == "postgresql" else "1"
-    session.execute(text(f"""UPDATE offers SET
-        sector_mask = COALESCE((SELECT sum({one} << (sector_id - 1)) FROM offer_sectors
-                                WHERE offer_id = offers.id AND sector_id BETWEEN 1 AND 63), 0),
-        level_mask = COALESCE((SELECT sum({one} << (education_level_id - 1)) FROM offer_levels
-                               WHERE offer_id = offers.id
-                                 AND education_level_id BETWEEN 1 AND 63), 0)"""))
+        changes.note(session, part)
 
 
 def rebuild_index(session=None):
@@ -168,8 +129,7 @@ def rebuild_index(session=None):
     session = session or db.session
     session.execute(delete(offer_words))
     offer_ids = list(session.scalars(select(Offer.id).order_by(Offer.id)))
-    index_offers(offer_ids, session, fresh=offer_ids, masks=False)
-    _refresh_masks(session)
+    index_offers(offer_ids, session, fresh=offer_ids)
     findable.refresh_all(session)
     return len(offer_ids)
 

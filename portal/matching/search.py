@@ -1,59 +1,42 @@
 """Find offers for a search: exactly what ranking every fitting offer with the pure rules
-(portal.matching.rules) returns, reading only what can reach the page.
+(portal.matching.rules) returns, every fitting offer counted.
 
-How, in a bounded number of statements (MAX_STATEMENTS, whatever the number of offers):
-
-1. The fitting offers within reach are counted on the search columns and indexes (see
-   portal/matching/plan.py), up to COUNT_CAP + 1. Up to COUNT_CAP they are read and ranked
-   whole, and the total is exact. Beyond it the page says "more than
-   COUNT_CAP" and the best are found without reading the rest:
-2. with a school, places are read best-first: every place's highest possible score is known
-   before reading it (region and distance come from the place; sector, text and fairness can
-   add at most their weight), so once the page is full nothing in a place whose best possible
-   score is lower can enter it. Online offers, which are nowhere, are read like a visitor's:
-3. for a visitor, every offer of a sector class (and, for one searched word, of a word score)
-   of a company that is not busy scores the same, so the lowest ids of each fill the page;
-   offers of busy companies, and of fuzzy words whose scores vary, are read whole.
-4. When no more than COUNT_CAP are found, what the radius and the date left out is counted in
-   one more statement (up to COUNT_CAP).
+The offers' facts are at hand in memory (portal/matching/store.py, brought up to date from the
+database before every search), so every rule runs over all offers at once as array operations:
+the hard rules as masks, the soft rules as the same sums of the same points in the same order
+as rules.points(), so the scores are equal to the last bit. The best `page * per_page` are
+picked by one key (score, then nearer, then the lower id: rules.order_key), and only the
+offers of the page are scored again by the pure rules for their reasons and read from the
+database for display.
 """
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, and_, cast, func, literal, select, union_all
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
-from portal.matching.index import offer_words
-from portal.matching.plan import CLASS_NAME, area_of, make_plan, reach_condition
+from portal.matching import store as stores
+from portal.matching.plan import CHAMBER, CLASS_NAME, EXACT, OTHER, area_of, make_plan
 from portal.matching.rules import (
+    BUSY_FULL,
+    DEFAULT_RADIUS_KM,
     DEFAULT_WEIGHTS,
     Facts,
-    Query,
-    beyond_reach,
-    order_key,
     points,
 )
+from portal.matching.store import MODES, NONE, ONLINE, ROOM_SPAN, SCHOOL
 from portal.matching.words import combine
 from portal.offers.models import Offer
 
-# Counted exactly up to this many; beyond, the page says "more than" and pages stop there.
-COUNT_CAP = 1000
 # The most SQL statements one search runs, however many offers there are (a test holds it
-# to that): the school's place and sectors, the catalogue check, the busy companies, the count
-# within reach, then its rows or up to three rounds of places and one of online offers, what
-# was left out, and the page's offers; plus reading places, sectors or words the process does
-# not know yet.
-MAX_STATEMENTS = 14
-# Places read per round when there are more than COUNT_CAP offers in reach.
-ROUNDS = (8, 64, 512)
-# (origin, radius, weights, places) -> _location_points: the same school searches again.
-_LOCATION_POINTS = {}
-# Word scores that many words share: their offers are read by lowest id, like a visitor's.
-_SHARED_SCORES = (100.0, 95.0, 90.0, 85.0)
+# to that): the catalogue check, the busy companies, what changed since the last search, the
+# page's offers; plus the school's place and sectors, and reading places, sectors or words
+# the process does not know yet.
+MAX_STATEMENTS = 10
 
-__all__ = ["COUNT_CAP", "MAX_STATEMENTS", "SearchFilters", "SearchResult", "area_of",
-           "find_offers"]
+__all__ = ["MAX_STATEMENTS", "SearchFilters", "SearchResult", "area_of", "find_offers"]
 
 
 @dataclass(frozen=True)
@@ -73,212 +56,22 @@ class SearchFilters:
 @dataclass
 class SearchResult:
     hits: list  # (Ranked, Offer) pairs of this page
-    total: int  # exact, or COUNT_CAP when `more`
+    total: int  # every fitting offer
     page: int
     pages: int
     origin: object = None  # the school's place the distances are measured from
-    more: bool = False  # more than `total` offers fit
     # What the hard filters left out: {"distance": n beyond the radius, "room": n without room
-    # on the wanted date or for the group}; only the filters the search used; n > COUNT_CAP
-    # means more than COUNT_CAP.
+    # on the wanted date or for the group}; only the filters the search used.
     left_out: dict = field(default_factory=dict)
-    cap: int = COUNT_CAP
 
 
-def _words_column(plan):
-    """The searched words' ids an offer has, as text ("3,17"), in the same statement."""
-    if not plan.token_words:
-        return literal(None)
-    ids = sorted(set().union(*plan.token_words))
-    word_id = cast(offer_words.c.word_id, String)
-    if db.session.get_bind().dialect.name == "postgresql":
-        joined = func.string_agg(word_id, ",")
-    else:
-        joined = func.group_concat(word_id, ",")
-    # `word_id + 0`: read the offer's few words by offer_id, not each searched word by its id
-    return select(joined).where(offer_words.c.offer_id == Offer.id,
-                                (offer_words.c.word_id + 0).in_(ids)).scalar_subquery()
-
-
-def _select(plan, *conditions, order=False, limit=None):
-    statement = select(Offer.id, Offer.company_id, Offer.place_id, Offer.location_mode,
-                       Offer.travel_km, plan.sector_class.label("class"),
-                       _words_column(plan).label("words")).where(*plan.fits, *conditions)
-    if plan.room is not None:
-        statement = statement.where(plan.room)
-    if order:
-        statement = statement.order_by(Offer.id)
-    if limit is not None:
-        statement = statement.limit(limit)
-    return statement
-
-
-def _read(plan, *statements):
-    """Run one statement, or several as one UNION ALL; rows of the same offer once."""
-    if len(statements) == 1:
-        statement = statements[0]
-    else:
-        statement = union_all(*(select(s.subquery()) for s in statements))
-    return list({row[0]: row for row in db.session.execute(statement)}.values())
-
-
-def _text_of(plan, word_ids):
-    """(text score, the word named) from the ids of the searched words an offer has."""
-    word_of = plan.vocabulary.word_of
-    return combine(((word_of[i], words[i]) for i in word_ids if i in words)
-                   for words in plan.token_words)
-
-
-def _rank(plan, rows):
-    """Score read rows with the rules; rows out of reach (checked exactly) are dropped."""
-    query = plan.query
-    ranked = []
-    for offer_id, company_id, place_id, mode, travel_km, klass, words in rows:
-        area = plan.places.get(place_id)
-        distance = plan.distances.get(place_id)
-        if beyond_reach(mode, travel_km, distance, query.max_km):
-            continue
-        text = None
-        if plan.token_words:
-            text = _text_of(plan, [int(word) for word in words.split(",")])
-        ranked.append(points(Facts(
-            offer_id=offer_id, location_mode=mode, area=area, distance=distance,
-            sector=CLASS_NAME[klass], level_fits=query.level_id is not None,
-            period_fits=query.period is not None, text=text,
-            open_requests=plan.busy.get(company_id, 0)), query, plan.weights))
-    return ranked
-
-
-def _place_bounds(plan):
-    """{place id: the most a located offer there can score}, best places first."""
-    query, weights = plan.query, plan.weights
-    best_sector = weights.sector if query.sector_ids else (
-        weights.sector / 2 if query.chamber_ids else 0)
-    rest = best_sector + (weights.level if query.level_id is not None else 0) \
-        + (weights.period if query.period is not None else 0) \
-        + (weights.text if query.tokens else 0) + 0.01  # scores are rounded to 0.01
-    located = _location_points(query.origin, query.max_km, weights, plan.places,
-                               plan.distances)
-    return {place_id: value + rest for place_id, value in located}
-
-
-def _location_points(origin, max_km, weights, places, distances):
-    """[(place id, region and distance points there)], best first; kept per origin."""
-    key = (origin, max_km, weights, id(places))
-    found = _LOCATION_POINTS.get(key)
-    if found is None:
-        query = Query(origin=origin, max_km=max_km)
-        found = sorted(((place_id, points(Facts(
-            offer_id=0, location_mode="company", area=area, distance=distances[place_id],
-            sector=None, level_fits=False, period_fits=False, text=None, open_requests=0),
-            query, weights).score) for place_id, area in places.items()),
-            key=lambda item: -item[1])
-        if len(_LOCATION_POINTS) >= 256:
-            _LOCATION_POINTS.clear()
-        _LOCATION_POINTS[key] = found
-    return found
-
-
-def _by_lowest_id(plan, need, *conditions):
-    """Statements for the offers that can be best when within each sector class (and word
-    score) the lowest id wins: see the module's docstring, point 3."""
-    not_busy = Offer.company_id.not_in(list(plan.busy)) if plan.busy else literal(True)
-    statements = []
-    if plan.busy:
-        statements.append(_select(plan, *conditions, Offer.company_id.in_(list(plan.busy))))
-    if len(plan.token_words) > 1:
-        return [_select(plan, *conditions)]  # every word must match: few, read them whole
-    tiers = [literal(True)]
-    if plan.token_words:
-        words = plan.token_words[0]
-        shared = [[i for i, value in words.items() if value == score] for score in _SHARED_SCORES]
-        tiers = [_has_word(tier) for tier in shared if tier]
-        fuzzy = [i for i, value in words.items() if value not in _SHARED_SCORES]
-        if fuzzy:
-            statements.append(_select(plan, *conditions, _has_word(fuzzy)))
-    for tier in tiers:
-        # the best class first, then the lowest ids: `need` rows per tier cover every class
-        statement = _select(plan, *conditions, tier, not_busy, limit=need)
-        if plan.classes > 1:
-            statements.append(statement.order_by(plan.sector_class.desc(), Offer.id))
-        else:  # in the order of the primary key, the database stops at `need` rows
-            statements.append(statement.order_by(Offer.id))
-    return statements
-
-
-def _has_word(word_ids):
-    return Offer.id.in_(select(offer_words.c.offer_id).where(offer_words.c.word_id.in_(word_ids)))
-
-
-def _best_from_places(plan, need, reach):
-    """A school's best: online offers by lowest id, located ones place by place."""
-    ranked = _rank(plan, _read(plan, *_by_lowest_id(plan, need, reach,
-                                                       Offer.location_mode == "online")))
-    located = and_(reach, Offer.location_mode != "online")
-    bounds = _place_bounds(plan)
-    read_places = _places_reader(plan, need, located)
-    order = list(bounds)
-    taken = 0
-    for size in ROUNDS:
-        chunk = order[taken:taken + size]
-        taken += len(chunk)
-        if chunk:
-            ranked += _rank(plan, read_places(chunk))
-        ranked.sort(key=order_key)
-        floor = ranked[need - 1].score if len(ranked) >= need else -math.inf
-        if taken >= len(order) or bounds[order[taken]] < floor:
-            return ranked[:need]
-    more = [place_id for place_id in order[taken:] if bounds[place_id] >= floor]
-    if more:
-        ranked += _rank(plan, read_places(more))
-        ranked.sort(key=order_key)
-    return ranked[:need]
-
-
-def _places_reader(plan, need, located):
-    """Read the offers of some places. Without searched words, the offers of a place and a
-    sector class by companies that are not busy all score the same: only the `need` lowest ids
-    of each can reach the page, and only those are read."""
-    def read(place_ids):
-        statement = _select(plan, located, Offer.place_id.in_(place_ids))
-        if plan.token_words:
-            return _read(plan, statement)
-        busy = Offer.company_id.in_(list(plan.busy)) if plan.busy else literal(False)
-        number = func.row_number().over(
-            partition_by=(Offer.place_id, plan.sector_class, busy), order_by=Offer.id)
-        inner = statement.add_columns(number.label("number"), busy.label("busy")).subquery()
-        rows = db.session.execute(select(*list(inner.c)[:7]).where(
-            (inner.c.number <= need) | inner.c.busy))
-        return list(rows)
-    return read
-
-
-def _count(plan, *conditions):
-    """How many fitting offers meet the conditions, counted up to COUNT_CAP + 1 (the
-    database stops there) on the search's covering indexes."""
-    room = [plan.room] if plan.room is not None else []
-    inner = select(literal(1)).where(*plan.fits, *room, *conditions).limit(COUNT_CAP + 1)
-    return db.session.scalar(select(func.count()).select_from(inner.subquery()))
-
-
-def _left_out(plan, reach):
-    """{"distance": n, "room": n}: offers only the radius or only the room left out."""
-    counts = {}
-    query = plan.query
-
-    def capped(*conditions):
-        inner = select(literal(1)).where(*plan.fits, *conditions).limit(COUNT_CAP + 1)
-        return select(func.count()).select_from(inner.subquery()).scalar_subquery()
-
-    if query.origin is not None and query.max_km is not None:
-        room = [plan.room] if plan.room is not None else []
-        counts["distance"] = capped(~reach, *room)
-    if plan.room is not None:
-        counts["room"] = capped(*([reach] if reach is not None else []), ~plan.room)
-    if not counts:
-        return {}
-    values = db.session.execute(select(*counts.values())).one()
-    return dict(zip(counts, values, strict=True))
+@dataclass
+class _Found:
+    total: int
+    page: int
+    pages: int
+    shown: list  # Ranked of the page
+    left_out: dict
 
 
 def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
@@ -287,30 +80,257 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
     origin = school.place if plan.query.origin is not None else None
     if plan.query.tokens and not all(plan.token_words):
         return SearchResult(hits=[], total=0, page=1, pages=1, origin=origin)
-    reach = reach_condition(plan)
-    within = [reach] if reach is not None else []
-    more = _count(plan, *within) > COUNT_CAP
-    if more:
-        pages = max(1, COUNT_CAP // filters.per_page)
-        page = min(max(1, filters.page), pages)
-        need = page * filters.per_page
-        if plan.query.origin is not None:
-            best = _best_from_places(plan, need, reach)
-        else:
-            best = sorted(_rank(plan, _read(plan, *_by_lowest_id(plan, need))), key=order_key)
-        total = COUNT_CAP
-    else:
-        best = sorted(_rank(plan, _read(plan, _select(plan, *within))), key=order_key)
-        total = len(best)
-        pages = max(1, math.ceil(total / filters.per_page))
-        page = min(max(1, filters.page), pages)
-    shown = best[(page - 1) * filters.per_page:page * filters.per_page]
+    connection = db.session.connection()
+    with stores.lock:
+        store = stores.current(connection, plan.query.today)
+        found = _find(store, plan, filters)
     offers = {offer.id: offer for offer in db.session.scalars(
         select(Offer).join(Offer.company).join(Offer.place)
         .options(contains_eager(Offer.company), contains_eager(Offer.place))
-        .where(Offer.id.in_([r.offer_id for r in shown])))} if shown else {}
-    # What the filters left out helps when few offers are found; beside more than COUNT_CAP
-    # it would say nothing the page does not.
-    left_out = {} if more else _left_out(plan, reach)
-    return SearchResult(hits=[(r, offers[r.offer_id]) for r in shown], total=total, page=page,
-                        pages=pages, origin=origin, more=more, left_out=left_out)
+        .where(Offer.id.in_([r.offer_id for r in found.shown])))} if found.shown else {}
+    return SearchResult(hits=[(r, offers[r.offer_id]) for r in found.shown], total=found.total,
+                        page=found.page, pages=found.pages, origin=origin,
+                        left_out=found.left_out)
+
+
+def _find(store, plan, filters):
+    fits, texts = _fits(store, plan)
+    room = _room(store, plan)
+    reach = _reach(store, plan)
+    kept = fits
+    if room is not None:
+        kept = kept & room
+    if reach is not None:
+        kept = kept & reach
+    left_out = {}
+    if reach is not None and plan.query.max_km is not None:
+        left_out["distance"] = int(np.count_nonzero(
+            (fits & room if room is not None else fits) & ~reach))
+    if room is not None:
+        left_out["room"] = int(np.count_nonzero(
+            (fits & reach if reach is not None else fits) & ~room))
+    positions = np.flatnonzero(kept)
+    total = len(positions)
+    pages = max(1, math.ceil(total / filters.per_page))
+    page = min(max(1, filters.page), pages)
+    need = page * filters.per_page
+    best = _best(store, plan, positions, [text[positions] for text in texts], need)
+    shown = [_ranked(store, plan, position, klass)
+             for position, klass in best[(page - 1) * filters.per_page:need]]
+    return _Found(total=total, page=page, pages=pages, shown=shown, left_out=left_out)
+
+
+# --- hard rules ------------------------------------------------------------------------
+
+def _fits(store, plan):
+    """Whether each offer meets the hard rules but distance and room; and per searched word
+    each offer's best word score (0: none)."""
+    stale = store.stale
+    fits = store.until >= plan.query.today.toordinal()
+    if plan.offer_type:
+        fits &= store.kind == store.kind_code(plan.offer_type)
+    level_id = plan.query.level_id
+    if level_id:
+        fits &= store.levels.having({level_id}, stale)
+    if plan.sector_id and plan.family:
+        fits &= store.sectors.having(plan.family, stale)
+    group = plan.query.group_size
+    if group is not None:
+        fits &= (store.capacity != NONE) | (
+            ((store.max_group == NONE) | (store.max_group >= group))
+            & ((store.min_group == NONE) | (store.min_group <= group)))
+    texts = []
+    for words in plan.token_words:
+        text = store.words.best(words, stale)
+        fits &= text > 0
+        texts.append(text)
+    return fits, texts
+
+
+def _room(store, plan):
+    """Room on the wanted date or period, for the group: a date of a group activity, or an
+    overlapping period of a placement (which has a free place, or it could not be found).
+    None when neither was asked."""
+    query = plan.query
+    if query.period is None and query.group_size is None:
+        return None
+    today = query.today
+    first, last = query.period or (today, None)
+    low = max(first, today).toordinal()
+    high = last.toordinal() if last is not None else np.iinfo(np.int64).max // ROOM_SPAN
+    need = query.group_size or 1
+
+    def fitting(values):
+        days, room = values // ROOM_SPAN, values % ROOM_SPAN
+        return (days >= low) & (days <= high) & (room >= need)
+
+    group_activity = store.capacity == NONE
+    dated = store.slots.where(fitting, store.stale)
+    placement = ~group_activity
+    if query.period is not None:
+        placement &= ((store.starts == NONE) | (store.starts <= last.toordinal())) & (
+            (store.ends == NONE) | (store.ends >= first.toordinal()))
+    return (group_activity & dated) | placement
+
+
+def _reach(store, plan):
+    """Within reach of the school (None: a visitor, everything is): online always; a lesson
+    at the school within the company's own travel distance; anything else within the radius
+    (rules.beyond_reach)."""
+    if plan.query.origin is None:
+        return None
+    distance = _by_place(plan).distance[store.place]
+    travels = (store.mode == SCHOOL) & (store.travel != NONE)
+    radius = plan.query.max_km if plan.query.max_km is not None else np.inf
+    limit = np.where(travels, store.travel, radius)
+    return (store.mode == ONLINE) | (distance <= limit)
+
+
+# --- soft rules ------------------------------------------------------------------------
+
+@dataclass
+class _Places:
+    distance: np.ndarray  # place id -> km from the school (inf: no such place)
+    points: np.ndarray  # place id -> region and distance points of an offer there
+    rank: np.ndarray  # place id -> rank of its distance (equal distances, equal ranks)
+    ranks: int
+
+
+_PLACES = {}  # (origin, radius, weights, places) -> _Places: the same school searches again
+
+
+def _by_place(plan):
+    query, weights = plan.query, plan.weights
+    key = (query.origin, query.max_km, weights.region, weights.distance, id(plan.places))
+    found = _PLACES.get(key)
+    if found is None:
+        ids = np.fromiter(plan.places, dtype=np.int64, count=len(plan.places))
+        size = int(ids.max(initial=0)) + 1
+        distance = np.full(size, np.inf)
+        distance[ids] = [plan.distances[i] for i in ids.tolist()]
+        origin = query.origin
+        areas = [plan.places[i] for i in ids.tolist()]
+        province = np.array([a.province_id for a in areas])
+        landsdeel = np.array([a.landsdeel_id if a.landsdeel_id is not None else -1
+                              for a in areas])
+        # rules._region: the same place, province or landsdeel; exactly its values
+        region = np.select(
+            [ids == origin.place_id, province == origin.province_id,
+             (landsdeel == origin.landsdeel_id) if origin.landsdeel_id is not None
+             else np.zeros(len(ids), dtype=bool)],
+            [float(weights.region), weights.region * 2 / 3, weights.region / 3], 0.0)
+        # rules._distance
+        radius = query.max_km or DEFAULT_RADIUS_KM
+        near = weights.distance * np.maximum(0.0, 1 - distance[ids] / radius)
+        place_points = np.zeros(size)
+        place_points[ids] = region + near
+        values, inverse = np.unique(distance[ids], return_inverse=True)
+        rank = np.full(size, len(values), dtype=np.int64)
+        rank[ids] = inverse
+        found = _Places(distance=distance, points=place_points, rank=rank,
+                        ranks=len(values) + 1)
+        if len(_PLACES) >= 256:
+            _PLACES.clear()
+        _PLACES[key] = found
+    return found
+
+
+def _classes(store, plan, positions):
+    """EXACT, CHAMBER or OTHER per offer (rules.sector_match)."""
+    query = plan.query
+    klass = np.full(len(positions), OTHER, dtype=np.int8)
+    if plan.family:
+        klass[store.sectors.having(plan.family, store.stale)[positions]] = CHAMBER
+    if query.sector_ids:
+        klass[store.sectors.having(query.sector_ids, store.stale)[positions]] = EXACT
+    return klass
+
+
+def _scores(store, plan, positions, texts, klass):
+    """rules.points() of these offers, unrounded: the same parts added in the same order."""
+    query, weights = plan.query, plan.weights
+    online = store.mode[positions] == ONLINE
+    if query.origin is not None:
+        located = _by_place(plan).points[store.place[positions]]
+        total = np.where(online, 0.0 + weights.distance / 2, located)
+    else:
+        total = np.zeros(len(positions))
+    total = total + np.select([klass == EXACT, klass == CHAMBER],
+                              [float(weights.sector), weights.sector / 2], 0.0)
+    total = total + (float(weights.level) if query.level_id is not None else 0.0)
+    total = total + (float(weights.period) if query.period is not None else 0.0)
+    if texts:
+        summed = 0.0
+        for text in texts:
+            summed = summed + text
+        total = total + weights.text * (summed / len(texts)) / 100
+    if plan.busy:
+        busy = np.array(sorted(plan.busy), dtype=np.int64)
+        penalty = np.array([-weights.fairness * min(1.0, plan.busy[c] / BUSY_FULL)
+                            for c in busy.tolist()])
+        companies = store.company[positions]
+        at = np.minimum(np.searchsorted(busy, companies), len(busy) - 1)
+        total = total + np.where(busy[at] == companies, penalty[at], 0.0)
+    return total
+
+
+def _rounded(total):
+    """round(x, 2) of every score, as Python rounds (numpy differs where x * 100 lies on a
+    half: those few are rounded by Python)."""
+    rounded = np.round(total, 2)
+    hundredths = total * 100
+    halves = np.flatnonzero(np.abs(hundredths - np.floor(hundredths) - 0.5) < 1e-6)
+    for at in halves.tolist():
+        rounded[at] = round(float(total[at]), 2)
+    return rounded
+
+
+def _best(store, plan, positions, texts, need):
+    """[(position, sector class)] of the `need` best offers, in the order of rules.order_key."""
+    if not len(positions):
+        return []
+    klass = _classes(store, plan, positions)
+    cents = np.rint(_rounded(_scores(store, plan, positions, texts, klass)) * 100).astype(
+        np.int64)
+    # nearer first; online offers and a visitor's have no distance: after all others
+    if plan.query.origin is not None:
+        places = _by_place(plan)
+        ranks = places.ranks
+        near = np.where(store.mode[positions] == ONLINE, ranks - 1,
+                        places.rank[store.place[positions]])
+    else:
+        ranks, near = 1, np.zeros(len(positions), dtype=np.int64)
+    ids = store.ids[positions]
+    low = int(cents.min())
+    id_bits = int(ids.max()).bit_length()
+    near_bits = int(ranks).bit_length()
+    score_bits = (int(cents.max()) - low).bit_length()
+    if id_bits + near_bits + score_bits <= 62:
+        key = ((int(cents.max()) - cents) << (near_bits + id_bits)) | (near << id_bits) | ids
+        if len(key) > need:
+            chosen = np.argpartition(key, need - 1)[:need]
+            chosen = chosen[np.argsort(key[chosen])]
+        else:
+            chosen = np.argsort(key)
+    else:
+        chosen = np.lexsort((ids, near, -cents))[:need]
+    return list(zip(positions[chosen].tolist(), klass[chosen].tolist(), strict=True))
+
+
+def _ranked(store, plan, position, klass):
+    """The pure rules' score and reasons of one offer."""
+    query = plan.query
+    place_id = int(store.place[position])
+    text = None
+    if plan.token_words:
+        matched = set().union(*plan.token_words)
+        word_ids = store.words.among(position, sorted(matched), store.stale)
+        word_of = plan.vocabulary.word_of
+        text = combine(((word_of[i], words[i]) for i in word_ids if i in words)
+                       for words in plan.token_words)
+    return points(Facts(
+        offer_id=int(store.ids[position]), location_mode=MODES[store.mode[position]],
+        area=plan.places.get(place_id), distance=plan.distances.get(place_id),
+        sector=CLASS_NAME[klass], level_fits=query.level_id is not None,
+        period_fits=query.period is not None, text=text,
+        open_requests=plan.busy.get(int(store.company[position]), 0)), query, plan.weights)

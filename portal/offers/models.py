@@ -3,7 +3,6 @@ from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -52,14 +51,6 @@ class Offer(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_offers_status_type", "status", "offer_type"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity", name="capacity"),
-        # The search reads these indexes alone (portal/matching/search.py): by place, nearest
-        # first; by findability for searches without a place; online offers by themselves.
-        Index("ix_offers_search_place", "place_id", "search_until", "offer_type",
-              "location_mode", "travel_km", "sector_mask", "level_mask", "company_id"),
-        Index("ix_offers_search", "search_until", "offer_type", "sector_mask", "level_mask",
-              "company_id", "location_mode"),
-        Index("ix_offers_search_mode", "location_mode", "travel_km", "search_until",
-              "offer_type", "sector_mask", "level_mask", "company_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,11 +105,8 @@ class Offer(TimestampMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived, for the search: the last day the offer can be found (portal/offers/findable.py,
-    # kept by triggers), and its sectors and levels as bits (bit n-1 for id n, ids up to 63;
-    # kept by portal/matching/index.py).
+    # kept by triggers).
     search_until: Mapped[date | None]
-    sector_mask: Mapped[int] = mapped_column(BigInteger, default=0)
-    level_mask: Mapped[int] = mapped_column(BigInteger, default=0)
 
     company = relationship("Company", back_populates="offers")
     place = relationship("Place")

@@ -84,3 +84,17 @@ def test_box_near_pole_spans_all_longitudes():
 
 def test_zero_radius_box_is_the_point():
     assert bounding_box(*MIDDELBURG, 0) == pytest.approx((51.5, 51.5, 3.61389, 3.61389))
+
+
+def test_distances_from_one_point_are_the_same_floats_as_one_by_one():
+    import random
+
+    from portal.geo.distance import haversine_from
+
+    rng = random.Random(9)
+    points = [(rng.uniform(49.4, 53.6), rng.uniform(2.5, 7.3)) for _ in range(500)]
+    points += [(51.5, 3.6), (-51.5, -176.4)]  # the point itself, and its antipode
+    for _ in range(20):
+        lat, lon = rng.uniform(49.4, 53.6), rng.uniform(2.5, 7.3)
+        assert haversine_from(lat, lon, points) == [haversine_km(lat, lon, *p) for p in points]
+    assert haversine_from(51.5, 3.6, points)[-2:] == [0.0, haversine_km(51.5, 3.6, -51.5, -176.4)]

@@ -131,16 +131,22 @@ def test_a_visitor_can_ask_for_a_date_and_group_too(client, make):
     assert titles(response) == ["Grote hal"]
 
 
-def test_more_than_the_counted_offers_says_so(client, make, monkeypatch):
-    from portal.matching import search
+def page_links(response):
+    return re.findall(r'class="page-link"[^>]*>(\d+)</a>', response.get_data(as_text=True))
 
-    monkeypatch.setattr(search, "COUNT_CAP", 3)
+
+def test_every_offer_found_is_counted_and_the_pages_stay_few_links(client, make):
     company = make.company(place="Vlissingen")
-    for n in range(5):
+    for n in range(205):
         make.offer(company, title=f"Rondleiding {n}")
     client.get("/taal/en")
 
-    response = client.get(SEARCH_URL)
+    first = client.get(SEARCH_URL)
+    middle = client.get(SEARCH_URL, query_string={"page": 6})
+    beyond = client.get(SEARCH_URL, query_string={"page": 10_000})
 
-    assert "More than 3 offers found" in text(response)
-    assert len(titles(response)) == 5
+    assert "205 offers found" in text(first)
+    assert len(titles(first)) == 20
+    assert page_links(first) == ["1", "2", "3", "4", "11"]
+    assert page_links(middle) == ["1", "3", "4", "5", "6", "7", "8", "9", "11"]
+    assert page_links(beyond)[-1] == "11" and len(titles(beyond)) == 5  # the last page

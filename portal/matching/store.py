@@ -1,0 +1,491 @@
+"""The offers as the search reads them, in memory: one numpy array per fact (type, place, how
+it is given, travel distance, period, group sizes, until when it can be found), and per offer
+its dates with room, sectors, levels and words. Kept per process and database, read once in
+full, then brought up to date before every search from the change log
+(portal/matching/changes.py): a search never waits for the database to scan offers, and sees
+every committed change.
+
+Only offers that can be found at all (`offers.search_until` set) are kept; `until` then tells
+per day. An offer that changed is read again: its facts in place, its values in `changed` of
+each Links until there are so many that the arrays are rebuilt.
+"""
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from portal.matching import changes
+
+MODES = ("company", "school", "online")
+COMPANY, SCHOOL, ONLINE = range(3)
+NONE = -1  # a number that is not given (travel_km, capacity, group sizes, dates)
+# Offers changed since the arrays were built, from which they are rebuilt.
+REBUILD_FROM = 2000
+# A copy not brought up to date for this long may have missed rows the log no longer has.
+STALE_AFTER = (changes.KEEP_HOURS - 1) * 3600
+# Offers read again per statement.
+CHUNK = 2000
+
+
+def _ordinal(dialect, column):
+    """SQL: the date as Python's date.toordinal() (NONE when NULL)."""
+    if dialect == "postgresql":
+        return f"COALESCE(({column} - DATE '0001-01-01') + 1, {NONE})"
+    return f"COALESCE(CAST(julianday({column}) - 1721424.5 AS INTEGER), {NONE})"
+
+
+def _aggregate(dialect, expression):
+    if dialect == "postgresql":
+        return f"string_agg(({expression})::text, ',')"
+    return f"group_concat({expression})"
+
+
+class _Values:
+    """Values per offer, read in bulk, plus for offers read again since (stale ones) their
+    current values in `changed` (position -> tuple of values)."""
+
+    def __init__(self):
+        self.changed = {}
+
+    def _patch(self, found, stale, value_of):
+        found[stale] = 0
+        for position, values in self.changed.items():
+            found[position] = value_of(values)
+
+
+class Dated(_Values):
+    """A group activity's dates with room (day * ROOM_SPAN + room), sorted by offer."""
+
+    def __init__(self, owners, values):
+        super().__init__()
+        self.owners = owners.astype(np.int32)
+        self.values = values.astype(np.int64)
+
+    def where(self, test, stale):
+        """Whether each offer has a value passing `test` (a vectorised condition)."""
+        found = np.zeros(len(stale), dtype=bool)
+        found[self.owners[test(self.values)]] = True
+        self._patch(found, stale, lambda values: bool(np.any(test(np.asarray(
+            values, dtype=np.int64)))) if values else False)
+        return found
+
+    def rebuilt(self, stale, back=None):
+        keep = ~stale[self.owners]
+        owners, values = [self.owners[keep]], [self.values[keep]]
+        for position, found in self.changed.items():
+            owners.append(np.full(len(found), position, dtype=np.int32))
+            values.append(np.asarray(found, dtype=np.int64))
+        owners, values = np.concatenate(owners), np.concatenate(values)
+        if back is not None:
+            owners = back[owners]
+        order = np.argsort(owners, kind="stable")
+        return Dated(owners[order], values[order])
+
+
+class Postings(_Values):
+    """Sectors, levels or words: per value, the positions of the offers that have it, in
+    ascending order: `positions[offsets[v]:offsets[v + 1]]` (4 bytes an entry)."""
+
+    def __init__(self, offsets, positions):
+        super().__init__()
+        self.offsets = offsets.astype(np.int64)
+        self.positions = positions.astype(np.int32)
+
+    @classmethod
+    def from_pairs(cls, values, owners):
+        order = np.lexsort((owners, values))
+        values, owners = values[order], owners[order]
+        top = int(values.max(initial=-1)) + 1
+        return cls(np.searchsorted(values, np.arange(top + 1)), owners)
+
+    def _slice(self, value):
+        if value + 1 >= len(self.offsets) or value < 0:
+            return self.positions[:0]
+        return self.positions[self.offsets[value]:self.offsets[value + 1]]
+
+    def owners_of(self, wanted):
+        """Positions of the offers read in bulk that have one of these values (with repeats)."""
+        found = [self._slice(v) for v in wanted]
+        return np.concatenate(found) if found else np.empty(0, dtype=np.int32)
+
+    def having(self, wanted, stale):
+        """Whether each offer has one of the wanted values."""
+        found = np.zeros(len(stale), dtype=bool)
+        found[self.owners_of(wanted)] = True
+        self._patch(found, stale, lambda values: any(v in wanted for v in values))
+        return found
+
+    def best(self, scores, stale):
+        """Each offer's best score of its values ({value: score}; 0 without any)."""
+        found = np.zeros(len(stale))
+        for score in sorted(set(scores.values())):  # higher scores overwrite lower ones
+            found[self.owners_of([v for v, s in scores.items() if s == score])] = score
+        self._patch(found, stale, lambda values: max((scores.get(v, 0.0) for v in values),
+                                                     default=0.0))
+        return found
+
+    def among(self, position, values, stale):
+        """Which of these values the offer has."""
+        if stale[position]:
+            return [v for v in self.changed.get(position, ()) if v in values]
+        found = []
+        for value in values:
+            posting = self._slice(value)
+            at = int(np.searchsorted(posting, position))
+            if at < len(posting) and posting[at] == position:
+                found.append(value)
+        return found
+
+    def pairs(self):
+        """(values, owners) of every entry."""
+        return (np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets)),
+                self.positions)
+
+    def rebuilt(self, stale, back=None):
+        values, owners = self.pairs()
+        keep = ~stale[owners]
+        values, owners = [values[keep]], [owners[keep]]
+        for position, found in self.changed.items():
+            values.append(np.asarray(found, dtype=np.int64))
+            owners.append(np.full(len(found), position, dtype=np.int32))
+        values, owners = np.concatenate(values), np.concatenate(owners)
+        if back is not None:
+            owners = back[owners]
+        return Postings.from_pairs(values, owners)
+
+
+# A slot's day and room in one integer: day * ROOM_SPAN + room.
+ROOM_SPAN = 1 << 20
+
+_FACTS = ("company", "place", "mode", "travel", "kind", "until", "capacity", "min_group",
+          "max_group", "starts", "ends")
+
+
+@dataclass
+class Store:
+    ids: np.ndarray  # offer ids, ascending: an offer's position is its index here
+    company: np.ndarray
+    place: np.ndarray
+    mode: np.ndarray  # index in MODES
+    travel: np.ndarray  # km a company travels to a school, or NONE
+    kind: np.ndarray  # index in `kinds`
+    until: np.ndarray  # ordinal of search_until; NONE: cannot be found
+    capacity: np.ndarray
+    min_group: np.ndarray
+    max_group: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    slots: Dated  # of dates with room from the day read on
+    sectors: Postings
+    levels: Postings
+    words: Postings
+    stale: np.ndarray  # read again since the Links were built
+    kinds: list
+    seen: object = None  # see changes.read
+    synced_at: float = 0.0
+
+    @property
+    def size(self):
+        return len(self.ids)
+
+    def kind_code(self, name):
+        return self.kinds.index(name) if name in self.kinds else -2
+
+    def links(self):
+        return {"slots": self.slots, "sectors": self.sectors, "levels": self.levels,
+                "words": self.words}
+
+    # --- reading ---------------------------------------------------------------------
+
+    @classmethod
+    def read(cls, connection, today):
+        _changed, seen, wrote = changes.read(connection, None)
+        kinds = []
+        chunks = [_fact_arrays(rows, kinds) for rows in _stream(connection, _offers_sql(
+            connection.dialect.name, _FINDABLE))]
+        ids = np.concatenate([chunk.pop("id") for chunk in chunks] or [np.empty(0, np.int64)])
+        facts = {name: np.concatenate([chunk[name] for chunk in chunks])
+                 if chunks else np.empty(0, np.int32) for name in _FACTS}
+        del chunks
+        size = len(ids)
+        dialect = connection.dialect.name
+        slots = [_flatten(ids, rows) for rows in _stream(
+            connection, _links_sql(dialect, today, _FINDABLE)["slots"])]
+        made = {"slots": Dated(
+            np.concatenate([p[0] for p in slots] or [np.empty(0, np.int32)]),
+            np.concatenate([p[1] for p in slots] or [np.empty(0, np.int64)]))}
+        del slots
+        for name, (table, column) in _POSTINGS.items():
+            made[name] = _postings(connection, ids, table, column)
+        store = cls(ids=ids, **facts, **made, stale=np.zeros(size, dtype=bool), kinds=kinds,
+                    seen=seen, synced_at=time.monotonic())
+        return store, wrote
+
+    def bring_up_to_date(self, connection, today):
+        """Read what changed since the last time; returns whether this transaction wrote."""
+        offer_ids, seen, wrote = changes.read(connection, self.seen)
+        for start in range(0, len(offer_ids), CHUNK):
+            self._read_again(connection, today, offer_ids[start:start + CHUNK])
+        self.seen = seen
+        self.synced_at = time.monotonic()
+        if int(self.stale.sum()) >= REBUILD_FROM:
+            self._rebuild()
+        return wrote
+
+    def _read_again(self, connection, today, offer_ids):
+        dialect = connection.dialect.name
+        where = _FINDABLE + " AND o.id IN (" + ",".join(str(int(i)) for i in offer_ids) + ")"
+        rows = connection.execute(text(_offers_sql(dialect, where))).all()
+        linked = {name: {offer_id: [int(v) for v in joined.split(",")]
+                         for offer_id, joined in connection.execute(text(sql))}
+                  for name, sql in _links_sql(dialect, today, where).items()}
+        found = {row[0]: row for row in rows}
+        new = sorted(i for i in found if i > (self.ids[-1] if self.size else 0))
+        if new:
+            self._append(new)
+        for name in {row[5] for row in rows} - set(self.kinds):
+            self.kinds.append(name)
+        for offer_id in offer_ids:
+            position = self.position(offer_id)
+            if position is None:
+                if offer_id in found:  # an id lower than the highest, committed later
+                    self._insert(offer_id)
+                    position = self.position(offer_id)
+                else:
+                    continue
+            row = found.get(offer_id)
+            self.stale[position] = True
+            if row is None:  # cannot be found (any more): deleted, withdrawn, full, ended
+                self.until[position] = NONE
+                for links in self.links().values():
+                    links.changed[position] = ()
+                continue
+            for name, value in zip(_FACTS, _fact_values(row, self.kinds), strict=True):
+                getattr(self, name)[position] = value
+            for name, links in self.links().items():
+                links.changed[position] = tuple(linked[name].get(offer_id, ()))
+
+    def position(self, offer_id):
+        at = int(np.searchsorted(self.ids, offer_id))
+        return at if at < self.size and self.ids[at] == offer_id else None
+
+    def _append(self, offer_ids):
+        count = len(offer_ids)
+        self.ids = np.concatenate([self.ids, np.asarray(offer_ids, dtype=np.int64)])
+        for name in _FACTS:
+            array = getattr(self, name)
+            setattr(self, name, np.concatenate([array, np.full(count, NONE, dtype=array.dtype)]))
+        self.stale = np.concatenate([self.stale, np.ones(count, dtype=bool)])
+
+    def _insert(self, offer_id):
+        """A lower id than the highest kept (PostgreSQL commits in any order): rebuild
+        with it in its place, so that positions stay in the order of ids."""
+        self._append([offer_id])
+        self.stale[-1] = True
+        for links in self.links().values():
+            links.changed[self.size - 1] = ()
+        self._rebuild()
+
+    def _rebuild(self):
+        order = np.argsort(self.ids, kind="stable")
+        back = None
+        if not np.array_equal(order, np.arange(self.size)):
+            back = np.empty_like(order)
+            back[order] = np.arange(self.size)
+            back = back.astype(np.int32)
+        made = {name: links.rebuilt(self.stale, back) for name, links in self.links().items()}
+        if back is not None:
+            self.ids = self.ids[order]
+            for name in _FACTS:
+                setattr(self, name, getattr(self, name)[order])
+        for name, links in made.items():
+            setattr(self, name, links)
+        self.stale = np.zeros(self.size, dtype=bool)
+
+
+_POSTINGS = {"sectors": ("offer_sectors", "sector_id"),
+             "levels": ("offer_levels", "education_level_id"),
+             "words": ("offer_words", "word_id")}
+
+
+def _postings(connection, ids, table, column):
+    """Postings of every offer kept, read per value (the link table's primary key order)."""
+    counts, pieces = {}, []
+    sql = (f"SELECT {column}, {_aggregate(connection.dialect.name, 'offer_id')} FROM {table} "
+           f"GROUP BY {column} ORDER BY {column}")
+    for rows in _stream(connection, sql):
+        for value, joined in rows:
+            offer_ids = np.fromstring(joined, dtype=np.int64, sep=",")
+            at = np.minimum(np.searchsorted(ids, offer_ids), max(len(ids) - 1, 0))
+            positions = np.sort(at[ids[at] == offer_ids]) if len(ids) else at[:0]
+            counts[value] = len(positions)
+            pieces.append(positions.astype(np.int32))
+    top = max(counts, default=-1) + 1
+    lengths = np.zeros(top, dtype=np.int64)
+    for value, count in counts.items():
+        lengths[value] = count
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    return Postings(offsets, np.concatenate(pieces) if pieces else np.empty(0, np.int32))
+
+
+_FINDABLE = "o.search_until IS NOT NULL"
+# Rows read per fetch when reading everything: memory stays low while arrays are built.
+FETCH = 20000
+
+
+def _offers_sql(dialect, where):
+    return f"""
+        SELECT o.id, o.company_id, o.place_id, o.location_mode,
+               COALESCE(o.travel_km, {NONE}), o.offer_type, {_ordinal(dialect, "o.search_until")},
+               COALESCE(o.capacity, {NONE}), COALESCE(o.min_group_size, {NONE}),
+               COALESCE(o.max_group_size, {NONE}), {_ordinal(dialect, "o.starts_on")},
+               {_ordinal(dialect, "o.ends_on")}
+        FROM offers o WHERE {where} ORDER BY o.id"""
+
+
+def _links_sql(dialect, today, where):
+    """{name: SQL of (offer id, "value,value,...") per offer, in the order of ids}."""
+    day = _ordinal(dialect, "t.day")
+    sources = {
+        "slots": ("slots", f"CAST({day} AS BIGINT) * {ROOM_SPAN} + (t.capacity - t.taken)",
+                  f"o.capacity IS NULL AND t.taken < t.capacity "
+                  f"AND {day} >= {today.toordinal()}"),
+        "sectors": ("offer_sectors", "t.sector_id", "1 = 1"),
+        "levels": ("offer_levels", "t.education_level_id", "1 = 1"),
+        "words": ("offer_words", "t.word_id", "1 = 1"),
+    }
+    return {name: f"""
+        SELECT t.offer_id, {_aggregate(dialect, expression)}
+        FROM {table} t JOIN offers o ON o.id = t.offer_id
+        WHERE {where} AND {condition} GROUP BY t.offer_id ORDER BY t.offer_id"""
+            for name, (table, expression, condition) in sources.items()}
+
+
+def _stream(connection, sql):
+    """The rows in lists of up to FETCH (PostgreSQL: from a server-side cursor)."""
+    result = connection.execution_options(stream_results=True, yield_per=FETCH).execute(
+        text(sql))
+    yield from result.partitions(FETCH)
+
+
+def _flatten(ids, grouped):
+    """(owner positions, values) from [(offer id, "v,v,v")] in the order of ids."""
+    if not grouped:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int64)
+    offer_ids = np.fromiter((row[0] for row in grouped), dtype=np.int64, count=len(grouped))
+    counts = np.fromiter((row[1].count(",") + 1 for row in grouped), dtype=np.int64,
+                         count=len(grouped))
+    values = np.fromstring(",".join(row[1] for row in grouped), dtype=np.int64, sep=",")
+    positions = np.searchsorted(ids, offer_ids)
+    return np.repeat(positions, counts).astype(np.int32), values
+
+
+def _fact_values(row, kinds):
+    (_id, company, place, mode, travel, kind, until, capacity, min_group, max_group, starts,
+     ends) = row
+    return (company, place, MODES.index(mode), travel, kinds.index(kind), until, capacity,
+            min_group, max_group, starts, ends)
+
+
+def _fact_arrays(rows, kinds):
+    """{"id": ids, fact: array} of some rows; kinds not seen before are added to `kinds`."""
+    for name in {row[5] for row in rows} - set(kinds):
+        kinds.append(name)
+    columns = list(zip(*(_fact_values(row, kinds) for row in rows), strict=True))
+    types = {"mode": np.int8, "kind": np.int8}
+    found = {name: np.asarray(column, dtype=types.get(name, np.int32))
+             for name, column in zip(_FACTS, columns, strict=True)}
+    found["id"] = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return found
+
+
+# --- one store per database, per process ---------------------------------------------
+
+_lock = threading.RLock()
+_stores = {}  # database url -> Store
+
+
+def key_of(connection):
+    return str(connection.engine.url)
+
+
+def current(connection, today):
+    """The store of the connection's database, up to date for this connection's transaction.
+    Hold `lock` while using it. When the transaction has written rows of its own that are not
+    committed, what it read is marked tentative: a rollback then drops the store."""
+    key = key_of(connection)
+    store = _stores.get(key)
+    if store is None or time.monotonic() - store.synced_at > STALE_AFTER:
+        store, wrote = Store.read(connection, today)
+        _stores[key] = store
+    else:
+        wrote = store.bring_up_to_date(connection, today)
+    if wrote:
+        connection.info["search_store_tentative"] = key
+    return store
+
+
+lock = _lock
+
+
+def read_in_background(app):
+    """Read the store in a thread of its own (a server's worker starting); a search meanwhile
+    waits for it on the lock. If it fails, the first search reads it."""
+    def read():
+        from portal.db import local_today
+        from portal.extensions import db
+
+        with app.app_context():
+            try:
+                with _lock:
+                    current(db.session.connection(), local_today())
+            except Exception:  # noqa: BLE001 - logged; the first search tries again
+                app.logger.exception("reading the offers for the search failed")
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=read, name="search-store", daemon=True)
+    thread.start()
+    return thread
+
+
+def forget(key=None):
+    with _lock:
+        if key is None:
+            _stores.clear()
+        else:
+            _stores.pop(key, None)
+
+
+def _forget_tentative(connection):
+    key = connection.info.pop("search_store_tentative", None)
+    if key is not None:
+        forget(key)
+
+
+@event.listens_for(Engine, "commit")
+def _committed(connection):
+    connection.info.pop("search_store_tentative", None)
+
+
+@event.listens_for(Engine, "rollback")
+def _rolled_back(connection):
+    _forget_tentative(connection)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _rolled_back_to_savepoint(connection, name, context):
+    _forget_tentative(connection)
+
+
+@event.listens_for(Pool, "reset")
+def _reset(dbapi_connection, record, reset_state):
+    """A connection given back to the pool mid-transaction is rolled back without the Engine
+    events above."""
+    key = record.info.pop("search_store_tentative", None)
+    if key is not None:
+        forget(key)
