@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
 from portal.extensions import db
-from portal.matching import catalogue
+from portal.matching import catalogue, store
 from portal.seeding.reference import load_reference
 from tests import factories
 
@@ -84,6 +84,7 @@ def _transaction(request, app):
         outer.rollback()
         connection.close()
         catalogue.forget()  # the vocabulary may hold ids of rolled-back words
+        store.forget()  # the search's offers of a transaction that is gone
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ usually returns nothing.
   took 11. Each row therefore keeps its transaction id (`xid`), and a process reads again every
   row of a transaction that was still running at its last read (xid >= that read's snapshot
   xmin), skipping the seqs it has applied.
-Rows older than KEEP_HOURS are deleted by `flask tasks run`; a copy that has not been brought
-up to date for that long is read anew.
+Rows older than KEEP_HOURS are deleted by `flask tasks run` (but the last); a copy that has
+not been brought up to date for that long is read anew.
 """
 from sqlalchemy import (
     DDL,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    select,
     text,
 )
 from sqlalchemy.engine import Engine
@@ -171,8 +172,11 @@ def prune(session, now=None):
     from datetime import timedelta
 
     before = (now or utcnow()) - timedelta(hours=KEEP_HOURS)
-    return session.execute(delete(search_changes).where(search_changes.c.created_at < before)
-                           ).rowcount
+    # The row of the highest seq stays: SQLite would otherwise count seqs from 1 again, below
+    # what every process has seen.
+    highest = select(func.max(search_changes.c.seq)).scalar_subquery()
+    return session.execute(delete(search_changes).where(
+        search_changes.c.created_at < before, search_changes.c.seq < highest)).rowcount
 
 
 install(Base.metadata)

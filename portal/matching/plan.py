@@ -50,6 +50,7 @@ class Plan:
     busy: dict  # company id -> open requests, for companies from BUSY_FROM on
     vocabulary: object
     places: dict  # place id -> Area, when the search has an origin
+    places_version: int  # the highest place id: `places` changes with it
     distances: dict  # place id -> km from the origin (empty without one)
 
 
@@ -88,16 +89,17 @@ def make_plan(filters, school, weights):
     return Plan(query=query, weights=weights, sector_id=filters.sector_id,
                 offer_type=filters.offer_type, family=family, token_words=token_words,
                 busy=_busy_companies(), vocabulary=vocabulary, places=places,
-                distances=_distances(query, places))
+                places_version=highest_place,
+                distances=_distances(query, places, highest_place))
 
 
 _DISTANCES = {}  # (origin, places) -> {place id: km}: the same school searches again
 
 
-def _distances(query, places):
+def _distances(query, places, version):
     if query.origin is None:
         return {}
-    key = (query.origin, id(places))
+    key = (query.origin, version)
     found = _DISTANCES.get(key)
     if found is None:
         if len(_DISTANCES) >= 256:

@@ -88,7 +88,10 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
         select(Offer).join(Offer.company).join(Offer.place)
         .options(contains_eager(Offer.company), contains_eager(Offer.place))
         .where(Offer.id.in_([r.offer_id for r in found.shown])))} if found.shown else {}
-    return SearchResult(hits=[(r, offers[r.offer_id]) for r in found.shown], total=found.total,
+    # An offer committed or deleted between this request's view of the database and the
+    # process's copy (another thread brought it up to date) is left off this page.
+    return SearchResult(hits=[(r, offers[r.offer_id]) for r in found.shown
+                              if r.offer_id in offers], total=found.total,
                         page=found.page, pages=found.pages, origin=origin,
                         left_out=found.left_out)
 
@@ -179,7 +182,7 @@ def _reach(store, plan):
     (rules.beyond_reach)."""
     if plan.query.origin is None:
         return None
-    distance = _by_place(plan).distance[store.place]
+    distance = _of_place(_by_place(plan).distance, store.place, np.inf)
     travels = (store.mode == SCHOOL) & (store.travel != NONE)
     radius = plan.query.max_km if plan.query.max_km is not None else np.inf
     limit = np.where(travels, store.travel, radius)
@@ -201,7 +204,7 @@ _PLACES = {}  # (origin, radius, weights, places) -> _Places: the same school se
 
 def _by_place(plan):
     query, weights = plan.query, plan.weights
-    key = (query.origin, query.max_km, weights.region, weights.distance, id(plan.places))
+    key = (query.origin, query.max_km, weights.region, weights.distance, plan.places_version)
     found = _PLACES.get(key)
     if found is None:
         ids = np.fromiter(plan.places, dtype=np.int64, count=len(plan.places))
@@ -235,6 +238,15 @@ def _by_place(plan):
     return found
 
 
+def _of_place(by_place, place_ids, missing):
+    """by_place[place_ids], and `missing` for a place added after the places were read (its
+    offer came in between; it is out of reach until the next search reads the places)."""
+    if not len(place_ids) or int(place_ids.max()) < len(by_place):
+        return by_place[place_ids]
+    known = place_ids < len(by_place)
+    return np.where(known, by_place[np.where(known, place_ids, 0)], missing)
+
+
 def _classes(store, plan, positions):
     """EXACT, CHAMBER or OTHER per offer (rules.sector_match)."""
     query = plan.query
@@ -251,7 +263,7 @@ def _scores(store, plan, positions, texts, klass):
     query, weights = plan.query, plan.weights
     online = store.mode[positions] == ONLINE
     if query.origin is not None:
-        located = _by_place(plan).points[store.place[positions]]
+        located = _of_place(_by_place(plan).points, store.place[positions], 0.0)
         total = np.where(online, 0.0 + weights.distance / 2, located)
     else:
         total = np.zeros(len(positions))
@@ -297,7 +309,7 @@ def _best(store, plan, positions, texts, need):
         places = _by_place(plan)
         ranks = places.ranks
         near = np.where(store.mode[positions] == ONLINE, ranks - 1,
-                        places.rank[store.place[positions]])
+                        _of_place(places.rank, store.place[positions], ranks - 1))
     else:
         ranks, near = 1, np.zeros(len(positions), dtype=np.int64)
     ids = store.ids[positions]

@@ -11,7 +11,7 @@ each Links until there are so many that the arrays are rebuilt.
 """
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import event, text
@@ -62,8 +62,8 @@ class Dated(_Values):
 
     def __init__(self, owners, values):
         super().__init__()
-        self.owners = owners.astype(np.int32)
-        self.values = values.astype(np.int64)
+        self.owners = np.asarray(owners, dtype=np.int32)
+        self.values = np.asarray(values, dtype=np.int64)
 
     def where(self, test, stale):
         """Whether each offer has a value passing `test` (a vectorised condition)."""
@@ -92,8 +92,8 @@ class Postings(_Values):
 
     def __init__(self, offsets, positions):
         super().__init__()
-        self.offsets = offsets.astype(np.int64)
-        self.positions = positions.astype(np.int32)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.positions = np.asarray(positions, dtype=np.int32)
 
     @classmethod
     def from_pairs(cls, values, owners):
@@ -187,6 +187,10 @@ class Store:
     kinds: list
     seen: object = None  # see changes.read
     synced_at: float = 0.0
+    # Positions up to `ordered` hold ascending ids (found by bisection); offers added after an
+    # id lower than the highest are in `tail` (id -> position) until the next rebuild.
+    ordered: int = 0
+    tail: dict = field(default_factory=dict)
 
     @property
     def size(self):
@@ -222,17 +226,21 @@ class Store:
         for name, (table, column) in _POSTINGS.items():
             made[name] = _postings(connection, ids, table, column)
         store = cls(ids=ids, **facts, **made, stale=np.zeros(size, dtype=bool), kinds=kinds,
-                    seen=seen, synced_at=time.monotonic())
+                    seen=seen, synced_at=time.monotonic(), ordered=size)
         return store, wrote
 
     def bring_up_to_date(self, connection, today):
-        """Read what changed since the last time; returns whether this transaction wrote."""
+        """Read what changed since the last time; returns whether this transaction wrote.
+        When most offers changed (a bulk load, the word index rebuilt) everything is read
+        anew instead: the caller replaces the store (see `current`)."""
         offer_ids, seen, wrote = changes.read(connection, self.seen)
+        if len(offer_ids) > max(REBUILD_FROM, self.size // 10):
+            return None
         for start in range(0, len(offer_ids), CHUNK):
             self._read_again(connection, today, offer_ids[start:start + CHUNK])
         self.seen = seen
         self.synced_at = time.monotonic()
-        if int(self.stale.sum()) >= REBUILD_FROM:
+        if int(self.stale.sum()) >= REBUILD_FROM or len(self.tail) >= REBUILD_FROM:
             self._rebuild()
         return wrote
 
@@ -244,19 +252,13 @@ class Store:
                          for offer_id, joined in connection.execute(text(sql))}
                   for name, sql in _links_sql(dialect, today, where).items()}
         found = {row[0]: row for row in rows}
-        new = sorted(i for i in found if i > (self.ids[-1] if self.size else 0))
-        if new:
-            self._append(new)
+        self._append(sorted(i for i in found if self.position(i) is None))
         for name in {row[5] for row in rows} - set(self.kinds):
             self.kinds.append(name)
         for offer_id in offer_ids:
             position = self.position(offer_id)
-            if position is None:
-                if offer_id in found:  # an id lower than the highest, committed later
-                    self._insert(offer_id)
-                    position = self.position(offer_id)
-                else:
-                    continue
+            if position is None:  # neither kept nor findable now
+                continue
             row = found.get(offer_id)
             self.stale[position] = True
             if row is None:  # cannot be found (any more): deleted, withdrawn, full, ended
@@ -270,25 +272,27 @@ class Store:
                 links.changed[position] = tuple(linked[name].get(offer_id, ()))
 
     def position(self, offer_id):
-        at = int(np.searchsorted(self.ids, offer_id))
-        return at if at < self.size and self.ids[at] == offer_id else None
+        at = int(np.searchsorted(self.ids[:self.ordered], offer_id))
+        if at < self.ordered and self.ids[at] == offer_id:
+            return at
+        return self.tail.get(offer_id)
 
     def _append(self, offer_ids):
+        """New offers at the end (stale: their values come in `changed`)."""
         count = len(offer_ids)
+        if not count:
+            return
+        in_order = self.ordered == self.size and (not self.size or offer_ids[0] > self.ids[-1])
+        start = self.size
         self.ids = np.concatenate([self.ids, np.asarray(offer_ids, dtype=np.int64)])
         for name in _FACTS:
             array = getattr(self, name)
             setattr(self, name, np.concatenate([array, np.full(count, NONE, dtype=array.dtype)]))
         self.stale = np.concatenate([self.stale, np.ones(count, dtype=bool)])
-
-    def _insert(self, offer_id):
-        """A lower id than the highest kept (PostgreSQL commits in any order): rebuild
-        with it in its place, so that positions stay in the order of ids."""
-        self._append([offer_id])
-        self.stale[-1] = True
-        for links in self.links().values():
-            links.changed[self.size - 1] = ()
-        self._rebuild()
+        if in_order:
+            self.ordered = self.size
+        else:  # an id lower than the highest: a draft published, or committed out of order
+            self.tail.update(zip(offer_ids, range(start, self.size), strict=True))
 
     def _rebuild(self):
         order = np.argsort(self.ids, kind="stable")
@@ -305,6 +309,7 @@ class Store:
         for name, links in made.items():
             setattr(self, name, links)
         self.stale = np.zeros(self.size, dtype=bool)
+        self.ordered, self.tail = self.size, {}
 
 
 _POSTINGS = {"sectors": ("offer_sectors", "sector_id"),
@@ -313,28 +318,35 @@ _POSTINGS = {"sectors": ("offer_sectors", "sector_id"),
 
 
 def _postings(connection, ids, table, column):
-    """Postings of every offer kept, read per value (the link table's primary key order)."""
-    counts, pieces = {}, []
+    """Postings of every offer kept, read per value (the link table's primary key order) into
+    one array allocated once: memory stays near the size of the result."""
+    total = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    positions = np.empty(total, dtype=np.int32)
+    counts, filled = {}, 0
     sql = (f"SELECT {column}, {_aggregate(connection.dialect.name, 'offer_id')} FROM {table} "
            f"GROUP BY {column} ORDER BY {column}")
-    for rows in _stream(connection, sql):
+    for rows in _stream(connection, sql, POSTINGS_FETCH):
         for value, joined in rows:
             offer_ids = np.fromstring(joined, dtype=np.int64, sep=",")
             at = np.minimum(np.searchsorted(ids, offer_ids), max(len(ids) - 1, 0))
-            positions = np.sort(at[ids[at] == offer_ids]) if len(ids) else at[:0]
-            counts[value] = len(positions)
-            pieces.append(positions.astype(np.int32))
-    top = max(counts, default=-1) + 1
-    lengths = np.zeros(top, dtype=np.int64)
+            kept = np.sort(at[ids[at] == offer_ids]) if len(ids) else at[:0]
+            if filled + len(kept) > len(positions):  # rows added since the count
+                positions = np.concatenate([positions[:filled], np.empty(
+                    len(kept) + len(positions) // 8, dtype=np.int32)])
+            positions[filled:filled + len(kept)] = kept
+            counts[value] = len(kept)
+            filled += len(kept)
+    lengths = np.zeros(max(counts, default=-1) + 1, dtype=np.int64)
     for value, count in counts.items():
         lengths[value] = count
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    return Postings(offsets, np.concatenate(pieces) if pieces else np.empty(0, np.int32))
+    # a copy: the buffer also had room for rows of offers that are not kept
+    return Postings(np.concatenate([[0], np.cumsum(lengths)]), positions[:filled].copy())
 
 
 _FINDABLE = "o.search_until IS NOT NULL"
 # Rows read per fetch when reading everything: memory stays low while arrays are built.
 FETCH = 20000
+POSTINGS_FETCH = 64  # a row of postings holds every offer with a value
 
 
 def _offers_sql(dialect, where):
@@ -365,11 +377,12 @@ def _links_sql(dialect, today, where):
             for name, (table, expression, condition) in sources.items()}
 
 
-def _stream(connection, sql):
+def _stream(connection, sql, fetch=None):
     """The rows in lists of up to FETCH (PostgreSQL: from a server-side cursor)."""
-    result = connection.execution_options(stream_results=True, yield_per=FETCH).execute(
-        text(sql))
-    yield from result.partitions(FETCH)
+    fetch = fetch or FETCH
+    result = connection.execute(text(sql).execution_options(stream_results=True,
+                                                            yield_per=fetch))
+    yield from result.partitions(fetch)
 
 
 def _flatten(ids, grouped):
@@ -380,8 +393,12 @@ def _flatten(ids, grouped):
     counts = np.fromiter((row[1].count(",") + 1 for row in grouped), dtype=np.int64,
                          count=len(grouped))
     values = np.fromstring(",".join(row[1] for row in grouped), dtype=np.int64, sep=",")
-    positions = np.searchsorted(ids, offer_ids)
-    return np.repeat(positions, counts).astype(np.int32), values
+    positions = np.minimum(np.searchsorted(ids, offer_ids), max(len(ids) - 1, 0))
+    # PostgreSQL reads each statement anew: an offer findable since the offers were read is
+    # not kept (the change log brings it)
+    known = (ids[positions] == offer_ids) if len(ids) else np.zeros(len(offer_ids), bool)
+    owners = np.repeat(positions, counts).astype(np.int32)
+    return owners[np.repeat(known, counts)], values[np.repeat(known, counts)]
 
 
 def _fact_values(row, kinds):
@@ -419,11 +436,13 @@ def current(connection, today):
     committed, what it read is marked tentative: a rollback then drops the store."""
     key = key_of(connection)
     store = _stores.get(key)
-    if store is None or time.monotonic() - store.synced_at > STALE_AFTER:
+    wrote = None
+    if store is not None and time.monotonic() - store.synced_at <= STALE_AFTER:
+        wrote = store.bring_up_to_date(connection, today)
+    if wrote is None:
+        _stores[key] = None  # the old copy's memory goes before the new one is read
         store, wrote = Store.read(connection, today)
         _stores[key] = store
-    else:
-        wrote = store.bring_up_to_date(connection, today)
     if wrote:
         connection.info["search_store_tentative"] = key
     return store

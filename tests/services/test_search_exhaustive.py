@@ -296,3 +296,91 @@ def test_other_weights_give_the_exhaustive_ranking_too(world, make):
         ranked, _beyond, _room = _reference(candidates, filters, school, weights)
         start = (result.page - 1) * filters.per_page
         assert [r for r, _offer in result.hits] == ranked[start:start + filters.per_page]
+
+
+def _change_at_random(rng, today, count):
+    """Change about `count` offers the ways the portal does, in SQL as a conditional UPDATE
+    of another process would: published and paused, other types and modes, dates moved, filled
+    and freed, other sectors (and so other words), a company suspended."""
+    from portal.matching.index import index_offers
+
+    offer_ids = list(db.session.scalars(select(Offer.id).order_by(Offer.id)))
+    slot_ids = list(db.session.scalars(select(Slot.id)))
+    children = list(db.session.scalars(select(Sector.id).where(Sector.parent_id.is_not(None))))
+
+    def run(sql, **values):
+        db.session.execute(text(sql), values)
+
+    for offer_id in rng.sample(offer_ids, count):
+        roll = rng.random()
+        if roll < 0.3:
+            run("UPDATE offers SET status = :status WHERE id = :id", id=offer_id,
+                status=rng.choice(("published", "published", "paused")))
+        elif roll < 0.5:
+            run("UPDATE offers SET offer_type = :kind WHERE id = :id", id=offer_id,
+                kind=rng.choice(TYPES))
+        elif roll < 0.65:
+            run("UPDATE offers SET location_mode = :mode, travel_km = :km WHERE id = :id",
+                id=offer_id, mode=rng.choice(("company", "school", "online")),
+                km=rng.choice((None, 10, 80)))
+        elif roll < 0.8:
+            run("DELETE FROM offer_sectors WHERE offer_id = :id", id=offer_id)
+            for sector_id in rng.sample(children, rng.randint(1, 2)):
+                run("INSERT INTO offer_sectors (offer_id, sector_id) VALUES (:id, :sector)",
+                    id=offer_id, sector=sector_id)
+            index_offers([offer_id], db.session)
+        else:
+            run("UPDATE offers SET min_group_size = :low, max_group_size = :high "
+                "WHERE id = :id", id=offer_id, low=rng.choice((None, 15)),
+                high=rng.choice((None, 25)))
+    for slot_id in rng.sample(slot_ids, count // 2):
+        if rng.random() < 0.5:
+            run("UPDATE slots SET day = :day WHERE id = :id", id=slot_id,
+                day=today + timedelta(days=rng.randint(-5, 90)))
+        else:
+            run("UPDATE slots SET taken = CASE WHEN taken = capacity THEN 0 ELSE capacity END "
+                "WHERE id = :id", id=slot_id)
+    company = rng.choice(list(db.session.scalars(
+        select(Organisation.id).where(Organisation.kind == "company",
+                                      Organisation.status == "approved"))))
+    run("UPDATE organisations SET status = 'suspended' WHERE id = :id", id=company)
+    db.session.flush()
+
+
+def test_after_changes_the_copy_in_memory_still_gives_the_exhaustive_ranking(
+        world, make, monkeypatch):
+    """The offers in memory follow changes by reading changed offers again (kept aside, then
+    rebuilt into the arrays, with ids lower than the highest placed in order): after each way,
+    the pages equal the exhaustive ranking again."""
+    from portal.matching import store
+
+    schools = [make.school(place=name, sectors=sectors) for name, sectors in (
+        ("Rotterdam", ("elektrotechniek", "bouw")), ("Vlissingen", ("metaal",)),
+        ("Antwerpen", ()))]
+    db.session.flush()
+    searches = _searches(world, schools)
+    rng = random.Random(12)
+    weights = Weights()
+
+    def compare(round_searches):
+        candidates = _candidates(world["today"])
+        for n, school, filters in round_searches:
+            result = find_offers(filters, school=school, weights=weights)
+            ranked, _beyond, _room = _reference(candidates, filters, school, weights)
+            start = (result.page - 1) * filters.per_page
+            assert result.total == len(ranked), (n, filters)
+            assert [r for r, _ in result.hits] == ranked[start:start + filters.per_page], (
+                n, filters)
+
+    compare(searches[:5])  # the copy is read
+    copy = store._stores[store.key_of(db.session.connection())]
+    _change_at_random(rng, world["today"], 150)
+    compare(searches[5:35])
+    assert store._stores[store.key_of(db.session.connection())] is copy
+    assert copy.stale.any() and copy.tail  # kept aside, lower ids among them
+
+    monkeypatch.setattr(store, "REBUILD_FROM", 5)
+    _change_at_random(rng, world["today"], 10)
+    compare(searches[35:65])
+    assert store._stores[store.key_of(db.session.connection())] is copy
+    assert not copy.stale.any() and not copy.tail  # rebuilt into the arrays
