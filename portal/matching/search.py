@@ -118,8 +118,12 @@ def _find(store, plan, filters):
     page = min(max(1, filters.page), pages)
     need = page * filters.per_page
     best = _best(store, plan, positions, [text[positions] for text in texts], need)
-    shown = [_ranked(store, plan, position, klass)
-             for position, klass in best[(page - 1) * filters.per_page:need]]
+    page_best = best[(page - 1) * filters.per_page:need]
+    words = store.words.among([position for position, _klass in page_best],
+                              sorted(set().union(*plan.token_words)),
+                              store.stale) if plan.token_words else {}
+    shown = [_ranked(store, plan, position, klass, words.get(position, ()))
+             for position, klass in page_best]
     return _Found(total=total, page=page, pages=pages, shown=shown, left_out=left_out)
 
 
@@ -267,8 +271,9 @@ def _scores(store, plan, positions, texts, klass):
         total = np.where(online, 0.0 + weights.distance / 2, located)
     else:
         total = np.zeros(len(positions))
-    total = total + np.select([klass == EXACT, klass == CHAMBER],
-                              [float(weights.sector), weights.sector / 2], 0.0)
+    by_class = np.zeros(3)
+    by_class[[EXACT, CHAMBER]] = [float(weights.sector), weights.sector / 2]
+    total = total + by_class[klass]
     total = total + (float(weights.level) if query.level_id is not None else 0.0)
     total = total + (float(weights.period) if query.period is not None else 0.0)
     if texts:
@@ -329,14 +334,12 @@ def _best(store, plan, positions, texts, need):
     return list(zip(positions[chosen].tolist(), klass[chosen].tolist(), strict=True))
 
 
-def _ranked(store, plan, position, klass):
-    """The pure rules' score and reasons of one offer."""
+def _ranked(store, plan, position, klass, word_ids):
+    """The pure rules' score and reasons of one offer (with the searched words it has)."""
     query = plan.query
     place_id = int(store.place[position])
     text = None
     if plan.token_words:
-        matched = set().union(*plan.token_words)
-        word_ids = store.words.among(position, sorted(matched), store.stale)
         word_of = plan.vocabulary.word_of
         text = combine(((word_of[i], words[i]) for i in word_ids if i in words)
                        for words in plan.token_words)

@@ -128,16 +128,19 @@ class Postings(_Values):
                                                      default=0.0))
         return found
 
-    def among(self, position, values, stale):
-        """Which of these values the offer has."""
-        if stale[position]:
-            return [v for v in self.changed.get(position, ()) if v in values]
-        found = []
+    def among(self, positions, values, stale):
+        """{position: [the values it has]} of some offers, for these values."""
+        found = {position: [] for position in positions}
+        read = np.asarray([p for p in positions if not stale[p]], dtype=np.int32)
         for value in values:
             posting = self._slice(value)
-            at = int(np.searchsorted(posting, position))
-            if at < len(posting) and posting[at] == position:
-                found.append(value)
+            if len(read) and len(posting):
+                at = np.minimum(np.searchsorted(posting, read), len(posting) - 1)
+                for position in read[posting[at] == read].tolist():
+                    found[position].append(value)
+        for position in positions:
+            if stale[position]:
+                found[position] = [v for v in self.changed.get(position, ()) if v in values]
         return found
 
     def pairs(self):
