@@ -135,17 +135,23 @@ def _build(url, offers, seed, data_key, schema_key, index_key):
     return manifest
 
 
-def _reindex(url, manifest, index_key):
-    """The data is current but the search index code changed: rebuild only the index."""
-    from portal.seeding.national import _rebuild_index
-
+def _in_app(url, work):
+    """Run `work()` in an app on the data set, then ANALYZE; returns what it returned."""
     app = create_app(bench_config(url))
     with app.app_context():
-        manifest["index"] = _rebuild_index()
+        done = work()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+    return done
+
+
+def _reindex(url, manifest, index_key):
+    """The data is current but the search index code changed: rebuild only the index."""
+    from portal.seeding.national import _rebuild_index
+
+    manifest["index"] = _in_app(url, _rebuild_index)
     print(f"  {manifest['index']}", flush=True)
     manifest["index_key"] = index_key
     return manifest
@@ -155,14 +161,8 @@ def _migrate(url, manifest, schema_key):
     """The data is current but newer migrations came: upgrade it, as a real database is."""
     from flask_migrate import upgrade
 
-    app = create_app(bench_config(url))
-    with app.app_context():
-        started = time.perf_counter()
-        upgrade()
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    started = time.perf_counter()
+    _in_app(url, upgrade)
     print(f"  migrated in {time.perf_counter() - started:.1f} s", flush=True)
     manifest["schema"] = schema_key
     return manifest
