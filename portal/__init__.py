@@ -51,7 +51,10 @@ def trust_proxies(app):
 
 
 def register_extensions(app):
-    from portal import models  # noqa: F401  (every mapper is configured before first use)
+    from portal import (
+        i18n,
+        models,  # noqa: F401  (every mapper is configured before first use)
+    )
     from portal.extensions import (
         babel,
         compress,
@@ -61,14 +64,14 @@ def register_extensions(app):
         login_manager,
         migrate,
     )
-    from portal.i18n import select_locale
     from portal.security import configure_hasher
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
     configure_hasher(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))

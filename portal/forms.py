@@ -1,5 +1,4 @@
 """Form pieces shared by several features."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField, TextAreaField
@@ -8,6 +7,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
+from portal.i18n import lazy_gettext as _l
 from portal.text import clean_text
 
 

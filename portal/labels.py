@@ -1,5 +1,5 @@
 """Interface labels for the status codes stored in the database."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),

@@ -10,8 +10,9 @@ and say what to do instead.
 import math
 import unicodedata
 
-from flask_babel import gettext as _
 from zxcvbn import matching, zxcvbn
+
+from portal.i18n import gettext as _
 
 PASSWORD_MIN_LENGTH = 10
 # zxcvbn's work grows with the square of the length, times the number of l33t spellings the

@@ -3,7 +3,6 @@ to a new address when a user changes theirs (the address changes only when that 
 """
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 
 # A used link of an address that is confirmed: said kindly, since a mail program that checks
 # links may have opened it before its owner did.

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -10,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from portal.forms import CheckboxListField, PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.passwords import PASSWORD_MIN_LENGTH
 from portal.security import COMPANY_MEMBER, TEACHER
 

@@ -2,8 +2,6 @@
 
 Each changes only the actor's own account; the view passes current_user as the actor.
 """
-from flask_babel import gettext as _
-
 from portal import security
 from portal.accounts import tokens
 from portal.accounts.confirmation import address_taken
@@ -13,6 +11,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.notifications.outbox import CATEGORIES, notify, send_to_address
 from portal.passwords import password_problem
 

@@ -6,7 +6,6 @@ import hmac
 import re
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import security
@@ -16,6 +15,7 @@ from portal.audit import record_event
 from portal.db import reading_first, utcnow
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.notifications.outbox import notify
 from portal.passwords import password_problem
 from portal.text import clean_text

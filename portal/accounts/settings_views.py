@@ -2,7 +2,6 @@
 redirect back (or the page again, 422, with the messages next to the fields)."""
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 
@@ -19,6 +18,7 @@ from portal.accounts.views import bp
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import limiter
+from portal.i18n import gettext as _
 from portal.notifications.outbox import CATEGORIES
 from portal.views import apply_errors, render_form
 

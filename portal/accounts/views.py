@@ -9,8 +9,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import confirmation, limits, recovery, services, tokens
@@ -25,6 +23,8 @@ from portal.accounts.forms import (
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import limiter
+from portal.i18n import get_locale
+from portal.i18n import gettext as _
 from portal.views import apply_errors, render_form, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, get_locale, gettext, ngettext
+from flask_babel import force_locale
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -26,6 +26,7 @@ from portal.bookings.models import Booking
 from portal.db import PORTAL_TIMEZONE, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import get_locale, gettext, ngettext
 from portal.notifications.outbox import external_url
 from portal.offers.models import Offer
 from portal.organisations.models import Location, Membership, School

@@ -7,7 +7,6 @@ between, either party writes plain messages. They can do so while the request is
 is accepted and after its date; once it is declined, withdrawn or cancelled, the conversation
 is closed (rules.can_post_message).
 """
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +19,7 @@ from portal.bookings.wording import refuse_if
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.text import clean_text as clean_typed_text
 
 

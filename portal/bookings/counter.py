@@ -6,8 +6,6 @@ then takes the proposal (the request is accepted as proposed, with the room it n
 declines it (the request ends declined). No room is held while the school thinks it over: the
 acceptance claims it, conditionally, as any acceptance does.
 """
-from flask_babel import gettext as _
-
 from portal.audit import record_event
 from portal.bookings import rules
 from portal.bookings.calendar import REQUEST
@@ -27,6 +25,7 @@ from portal.bookings.wording import explain
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 
 
 def _changed(new, old):

@@ -9,7 +9,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.bookings import calendar
@@ -17,6 +16,7 @@ from portal.bookings.services import get_booking_for
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import limiter
+from portal.i18n import gettext as _
 from portal.notifications.outbox import external_url
 
 bp = Blueprint("calendar", __name__)

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -14,6 +13,7 @@ from portal.bookings.rules import (
     WITHDRAW,
 )
 from portal.forms import PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 
 

@@ -2,7 +2,6 @@
 counter-proposal) are declined and accepted ones cancelled, each with the company's reason as a
 message in its conversation and an e-mail to its school, in the same transaction. The schools
 waiting for a date of the offer leave its waiting list."""
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal.audit import record_event
@@ -17,6 +16,7 @@ from portal.bookings.waitlist import close_waitlist_for_offer
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.offers.lifecycle import clean_reason, move_offer, require_own
 from portal.offers.models import PAUSED, PUBLISHED, WITHDRAWN
 

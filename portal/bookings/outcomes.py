@@ -5,7 +5,6 @@ rules.outcome_status says (one "held" makes it completed; otherwise it is a no-s
 evaluates a completed activity once: the teacher with the pupils reached and of them girls, the
 company with whether it would host this school again; both with a rating and a comment.
 """
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from portal.bookings.wording import refuse_if
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.text import clean_text
 
 

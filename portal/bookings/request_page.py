@@ -7,7 +7,6 @@ cards post to an address of their own and, refused, show the page again with the
 (answering 422). Routes of the `bookings` blueprint (views.py imports this module).
 """
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import security
@@ -37,6 +36,7 @@ from portal.bookings.rules import (
 from portal.bookings.views import bp, slot_choice
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
+from portal.i18n import lazy_gettext as _l
 from portal.offers.slots import upcoming_slots
 from portal.views import apply_errors, role_required
 

@@ -7,7 +7,6 @@ Every change of status is one UPDATE conditional on the status the page was read
 (`move`), and every claim of room one UPDATE conditional on the room left (`take_room`), so
 whatever arrives at once, a request is answered once and the capacity is never exceeded.
 """
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal import security
@@ -31,6 +30,7 @@ from portal.bookings.wording import explain
 from portal.db import local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.offers.models import PAUSED, PUBLISHED, Offer, Slot
 from portal.organisations.services import school_of
 from portal.taxonomy.models import EducationLevel

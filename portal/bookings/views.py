@@ -9,8 +9,6 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import security
@@ -20,6 +18,8 @@ from portal.bookings.lists import action_count, needs_action, room_offers, waitl
 from portal.bookings.offer_life import ANSWERED
 from portal.bookings.offer_life import withdraw_offer as withdraw
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.offers.services import get_offer_for, get_own_offer, offers_of_company
 from portal.offers.slots import upcoming_slots
 from portal.organisations.services import company_of, school_of

@@ -1,7 +1,5 @@
 """Waiting lists of full dates: joining, leaving, and taking room that came free."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
@@ -13,6 +11,8 @@ from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import login_manager
 from portal.forms import PortalForm, choices
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 from portal.offers.models import PUBLISHED
 from portal.organisations.services import is_member, school_of

@@ -1,8 +1,7 @@
 """The messages of the problems bookings.rules finds, in the reader's language."""
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 
 
 def _messages():

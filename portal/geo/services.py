@@ -1,5 +1,4 @@
 """Finding places: the typo-tolerant lookup over the gazetteer."""
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.errors import ValidationFailed
@@ -7,6 +6,7 @@ from portal.extensions import db
 from portal.geo.labels import parse_label
 from portal.geo.models import Place, PlaceAlias, Province
 from portal.geo.names import best_place, match_places, normalise
+from portal.i18n import gettext as _
 from portal.text import clean_text
 
 _entries_cache = {}

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.forms import PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 from portal.taxonomy.offer_types import OFFER_TYPES
 

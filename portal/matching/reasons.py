@@ -1,6 +1,7 @@
 """Sentences for the reasons the matching rules give, in the visitor's language."""
 from flask_babel import format_decimal
-from flask_babel import gettext as _
+
+from portal.i18n import gettext as _
 
 
 def format_km(value):

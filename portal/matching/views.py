@@ -1,8 +1,8 @@
 from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.i18n import lazy_gettext as _l
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import describe_reason, format_km
 from portal.matching.search import SearchFilters, find_offers

@@ -7,7 +7,6 @@ chose none, and a visitor, search with the documented defaults (rules.DEFAULT_WE
 import math
 from dataclasses import asdict, fields
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
+from portal.i18n import gettext as _
 from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
 from portal.organisations.models import APPROVED, School, Technocentrum, technocentrum_provinces

@@ -1,9 +1,9 @@
 """The form of a region's search weights, with the sample search that previews them."""
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SearchField, SelectField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.forms import PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.matching.models import WEIGHT_MAXIMA
 from portal.matching.rules import BUSY_FULL, DEFAULT_RADIUS_KM, Weights
 from portal.matching.weights import NOTE_MAX, RULES

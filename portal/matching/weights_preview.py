@@ -5,10 +5,9 @@ the proposed ones, so what the page shows is what schools would get. Nothing is 
 """
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from portal import security
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import check_weights, may_tune, weights_of
 

@@ -5,13 +5,13 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal import security
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.matching.models import WEIGHT_MAXIMA
 from portal.matching.rules import DEFAULT_WEIGHTS
 from portal.matching.weights import (

@@ -3,9 +3,9 @@
 Each event's code ("booking.accepted") stays in the database for machines; people read
 "Sanne de Wit accepted the request of Scheldemond College for Rondleiding"."""
 from flask import url_for
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from portal.i18n import gettext as _
 from portal.offers.models import DRAFT
 
 

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.forms import PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import whole_number
 
 APPROVE = "approve"

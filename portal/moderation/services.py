@@ -1,6 +1,5 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it. Every
 decision is e-mailed to the members of the company it concerns, in the same transaction."""
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -10,6 +9,7 @@ from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
+from portal.i18n import gettext as _
 from portal.offers.models import (
     PAUSED,
     PUBLISHED,

@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import security
 from portal.errors import ValidationFailed
 from portal.forms import choices
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.moderation import services
 from portal.moderation.audit_log import recent_events, subjects_of
 from portal.moderation.audit_text import describe_event

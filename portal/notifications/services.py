@@ -1,7 +1,6 @@
 """The administrator's work on the outbox: what could not be delivered, and trying it again."""
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from portal import security
@@ -9,6 +8,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.notifications.models import FAILED, PENDING, STATUSES, OutboxMessage
 
 # A message still pending after this long is overdue: the mail server or the worker is down.

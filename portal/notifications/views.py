@@ -12,14 +12,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import security
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.notifications import services
 from portal.notifications.models import DIGESTED, FAILED, HELD, PENDING, SENT, OutboxMessage
 from portal.views import role_required

@@ -1,7 +1,6 @@
 """The offer form, built for one type at a time: the company first chooses the type, then sees
 only that type's fields. Two plain pages instead of fields shown and hidden by a script, so it
 works the same without JavaScript and with a screen reader."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import CheckboxListField, PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 from portal.offers.rules import ALLOWED_LOCATION_MODES, LIMITS, SLOT_CAPACITY, fields_of
 from portal.taxonomy.codes import APPRENTICESHIP, AT_COMPANY, HOLIDAY_REGIONS

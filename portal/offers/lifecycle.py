@@ -2,7 +2,6 @@
 its last date has passed. Withdrawal, which also answers the schools' requests, lives with
 the requests (bookings/offer_life.py). A pause and a resumption change no request, but the
 schools with a request on the offer are told by e-mail, in the same transaction."""
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from portal import security
@@ -10,6 +9,7 @@ from portal.audit import record_event
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.offers import rules
 from portal.offers.models import ARCHIVED, PAUSED, PUBLISHED, Offer, Slot
 from portal.offers.pause_mail import tell_schools

@@ -4,9 +4,6 @@ Until an offer is published every change applies at once. Once published, practi
 (numbers, dates, contact person) change at once, while a change to what the offer says makes a
 revision that waits for the moderator; the published version stays visible meanwhile.
 """
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from portal import security
@@ -14,6 +11,9 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
+from portal.i18n import ngettext
 from portal.offers import rules
 from portal.offers.models import (
     ARCHIVED,

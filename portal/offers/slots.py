@@ -1,8 +1,6 @@
 """Slots of group activities: a company adds them one at a time or as a weekly series that
 skips the school holidays, changes their room, and removes those nobody asked for."""
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal import security
@@ -10,6 +8,8 @@ from portal.audit import record_event
 from portal.db import local_today
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.offers import rules
 from portal.offers.models import ARCHIVED, WITHDRAWN, Slot
 from portal.organisations.services import is_member

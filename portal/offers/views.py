@@ -1,12 +1,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import security
 from portal.db import local_today
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.offers import lifecycle, services, slots
 from portal.offers.forms import (
     AccreditationForm,

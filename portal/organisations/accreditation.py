@@ -1,7 +1,6 @@
 """Accredited training companies (erkend leerbedrijf): a company gives its SBB leerbedrijf-ID,
 a moderator of its region checks it in SBB's register. Only a verified company offers BBL
 places (offers/services.py)."""
-from flask_babel import gettext as _
 from sqlalchemy import update
 
 from portal import security
@@ -9,6 +8,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.organisations.models import Company
 from portal.organisations.services import can_moderate, is_member
 from portal.organisations.team_mail import tell_members

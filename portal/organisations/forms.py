@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from portal.forms import CheckboxListField, PortalForm, choices, place_field
+from portal.i18n import lazy_gettext as _l
 from portal.labels import SCHOOL_STAGES
 
 

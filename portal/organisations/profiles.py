@@ -1,5 +1,4 @@
 """Companies and schools keep their own profile: data, locations and a logo."""
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -8,6 +7,7 @@ from portal.audit import record_event
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.services import resolve_place
+from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES
 from portal.organisations import logos
 from portal.organisations.models import APPROVED, PENDING, REJECTED, Location

@@ -1,6 +1,5 @@
 """Use cases of organisations: registering companies and schools, Technocentra and members.
 The profiles, locations and logos organisations keep themselves are in profiles.py."""
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import security
@@ -9,6 +8,7 @@ from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Province
 from portal.geo.services import resolve_place
+from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES
 from portal.organisations.models import (
     APPROVED,

@@ -1,9 +1,9 @@
 """Forms of the team pages: inviting, handing over, and the buttons of the team page."""
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
 from portal.forms import PortalForm, choices
+from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 
 REMOVE, REVOKE, APPROVE, DECLINE = "remove", "revoke", "approve", "decline"

@@ -8,13 +8,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import security
 from portal.errors import ValidationFailed
 from portal.extensions import limiter
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.organisations import teams
 from portal.organisations.services import school_of
 from portal.organisations.team_forms import (

@@ -11,7 +11,6 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +19,7 @@ from portal.audit import record_event
 from portal.db import utcnow
 from portal.errors import NotAllowed, NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.organisations import team_mail
 from portal.organisations.models import Membership, School
 from portal.organisations.services import company_of, is_member, school_of

@@ -7,13 +7,13 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal import security
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
 from portal.organisations import logos, profiles, services, teams
 from portal.organisations.forms import (
     CompanyForm,

@@ -15,8 +15,6 @@ last administrator cannot leave the portal without one.
 """
 import re
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -33,6 +31,8 @@ from portal.bookings.waitlist.lines import release as release_room
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.notifications.models import HELD, PENDING, OutboxMessage
 from portal.notifications.outbox import CATEGORIES
 from portal.offers.models import Offer

@@ -1,8 +1,9 @@
 """The forms of the privacy pages: the download button, and deleting the account."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired
+
+from portal.i18n import lazy_gettext as _l
 
 
 class ExportForm(FlaskForm):

@@ -3,12 +3,12 @@ its data and to delete the account."""
 import json
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import limiter
+from portal.i18n import gettext as _
 from portal.privacy.deletion import (
     DELETED_NAME,
     delete_account,

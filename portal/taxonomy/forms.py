@@ -1,7 +1,7 @@
 """Sectors and education levels as choices for forms."""
-from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from portal.i18n import gettext as _
 from portal.taxonomy.services import all_levels, all_sectors, localised_name
 
 

@@ -3,13 +3,13 @@ import csv
 import io
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from portal import security
 from portal.audit import record_event
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.seeds import SEEDS_DIR
 from portal.taxonomy.codes import HOLIDAY_REGION_OF_PROVINCE, HOLIDAY_REGIONS
 from portal.taxonomy.models import SchoolHoliday

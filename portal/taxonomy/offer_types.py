@@ -1,6 +1,5 @@
 """Labels of the seven offer types and the location modes, for the interface."""
-from flask_babel import lazy_gettext as _l
-
+from portal.i18n import lazy_gettext as _l
 from portal.taxonomy import codes
 
 OFFER_TYPES = {

@@ -1,8 +1,8 @@
 """Reading and loading the reference data: sectors and education levels."""
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import get_locale
 from portal.seeds import read_seed
 from portal.taxonomy.holidays import load_seeded_holidays
 from portal.taxonomy.models import EducationLevel, Qualification, Sector

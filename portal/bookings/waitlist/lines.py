@@ -4,7 +4,6 @@ and what the pages read (positions, counts, what a link can still do)."""
 import hashlib
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -14,6 +13,7 @@ from portal.bookings.models import BOOKED, CLOSED, EXPIRED, LEFT, OFFERED, WAITI
 from portal.db import PORTAL_TIMEZONE
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.notifications.outbox import notify_all
 from portal.offers.models import PUBLISHED, SHOWN, Slot
 from portal.organisations.models import Membership

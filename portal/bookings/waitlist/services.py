@@ -9,8 +9,6 @@ that status sets it to 0 (taking it moves it to the request's `room_taken`).
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal import security
@@ -51,6 +49,8 @@ from portal.bookings.waitlist.lines import (
 from portal.db import PORTAL_TIMEZONE, local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.offers.models import PAUSED, PUBLISHED, SHOWN, Offer, Slot
 from portal.organisations.services import school_of
 from portal.taxonomy.models import EducationLevel
