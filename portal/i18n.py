@@ -8,6 +8,7 @@ they behave as Flask-Babel's (its `force_locale` and `refresh` included: a new l
 means a new lookup). Outside an application context they translate nothing, as Flask-Babel.
 """
 import flask_babel
+from babel import dates, numbers
 from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel.speaklater import LazyString
@@ -65,6 +66,22 @@ def ngettext(singular, plural, num, **variables):
 
 def lazy_gettext(string, **variables):
     return LazyString(gettext, string, **variables)
+
+
+def format_date(day, pattern):
+    """flask_babel.format_date of a date (a day has no time zone) in a babel pattern."""
+    locale = get_locale()
+    if locale is None:
+        return flask_babel.format_date(day, pattern)
+    return dates.format_date(day, pattern, locale=locale)
+
+
+def format_decimal(number, pattern):
+    """flask_babel.format_decimal in a babel pattern."""
+    locale = get_locale()
+    if locale is None:
+        return flask_babel.format_decimal(number, pattern)
+    return numbers.format_decimal(number, pattern, locale=locale)
 
 
 def init_app(app):

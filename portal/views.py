@@ -6,7 +6,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, g, render_template, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_datetime
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from portal import security
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db, limiter, login_manager
-from portal.i18n import get_locale, ngettext
+from portal.i18n import format_date, get_locale, ngettext
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES, status_label, status_style
 from portal.notifications.outbox import external_url

@@ -1,6 +1,5 @@
 """Sentences for the reasons the matching rules give, in the visitor's language."""
-from flask_babel import format_decimal
-
+from portal.i18n import format_decimal
 from portal.i18n import gettext as _
 
 
@@ -14,18 +13,20 @@ def describe_reason(reason):
     key = (reason.rule, reason.code)
     if key == ("distance", "km"):
         return _("%(km)s km from your school", km=format_km(reason.value))
-    texts = {
-        ("distance", "online"): lambda: _("online"),
-        ("distance", "at_school"): lambda: _("at your school"),
-        ("region", "same_place"): lambda: _("in your town"),
-        ("region", "same_province"): lambda: _("in your province"),
-        ("region", "same_landsdeel"): lambda: _("in your part of the country"),
-        ("sector", "exact"): lambda: _("your sector"),
-        ("sector", "chamber"): lambda: _("related sector"),
-        ("level", "fits"): lambda: _("fits your level"),
-        ("period", "free"): lambda: _("available on your date"),
-        ("text", "match"): lambda: _("matches “%(word)s”", word=reason.value),
-        ("fairness", "busy"): lambda: _("busy: %(n)s open requests", n=reason.value),
-    }
-    text = texts.get(key)
-    return text() if text else f"{reason.rule}: {reason.code}"
+    text = _TEXTS.get(key)
+    return text(reason) if text else f"{reason.rule}: {reason.code}"
+
+
+_TEXTS = {
+    ("distance", "online"): lambda reason: _("online"),
+    ("distance", "at_school"): lambda reason: _("at your school"),
+    ("region", "same_place"): lambda reason: _("in your town"),
+    ("region", "same_province"): lambda reason: _("in your province"),
+    ("region", "same_landsdeel"): lambda reason: _("in your part of the country"),
+    ("sector", "exact"): lambda reason: _("your sector"),
+    ("sector", "chamber"): lambda reason: _("related sector"),
+    ("level", "fits"): lambda reason: _("fits your level"),
+    ("period", "free"): lambda reason: _("available on your date"),
+    ("text", "match"): lambda reason: _("matches “%(word)s”", word=reason.value),
+    ("fairness", "busy"): lambda reason: _("busy: %(n)s open requests", n=reason.value),
+}

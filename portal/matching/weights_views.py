@@ -4,12 +4,12 @@ a preview of a sample search before saving. The administrator picks any Technoce
 from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal import security
 from portal.errors import ValidationFailed
+from portal.i18n import format_decimal
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.matching.models import WEIGHT_MAXIMA

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     EmailField,
@@ -17,10 +18,21 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import Select as WTFormsSelect
+from wtforms.widgets import html_params
 
-from portal.forms import PlaceText, PortalForm, place_field, text_filter
+from portal.forms import (
+    PlaceText,
+    PortalForm,
+    Select,
+    SelectField,
+    attributes,
+    place_field,
+    text_filter,
+)
 
 ZWSP, RLO, PDF, LRI, PDI, FILLER = "\u200b", "\u202e", "\u202c", "\u2066", "\u2069", "\u3164"
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
@@ -124,3 +136,38 @@ def test_every_form_with_text_fields_cleans_them():
             if isinstance(field, UnboundField) and text_filter(field.field_class) is not None:
                 uncleaned.append(f"{form.__module__}.{form.__name__}.{name}")
     assert uncleaned == []
+
+
+class ChoiceForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    plain = SelectField(choices=[SelectChoice("", "All"), SelectChoice("a&b", 'Say "yes" <now>'),
+                                 SelectChoice("3", "Three")])
+    grouped = SelectField(choices=[SelectChoice("1", "One", optgroup="Group <1>"),
+                                   SelectChoice("2", "Two", optgroup="Group <1>"),
+                                   SelectChoice("x", "X", optgroup="Group 2")])
+    flags = SelectField(coerce=str, choices=[SelectChoice(True, "Yes"),
+                                             SelectChoice(False, "No")])
+    with_kw = SelectField(choices=[SelectChoice("k", "K", render_kw={"data_x": 'q"uote',
+                                                                      "disabled": True,
+                                                                      "hidden": False})])
+
+
+@pytest.mark.parametrize("sent", [{}, {"plain": "a&b", "grouped": "2", "flags": "False",
+                                       "with_kw": "k"}])
+def test_the_select_writes_what_wtforms_select_writes(app, sent):
+    with app.test_request_context():
+        form = ChoiceForm(MultiDict(sent))
+        for name in ("plain", "grouped", "flags", "with_kw"):
+            field = form[name]
+            for extra in ({}, {"class_": "form-select", "aria_describedby": "h e"}):
+                assert str(Select()(field, **extra)) == str(WTFormsSelect()(field, **extra))
+            assert str(field()) == str(WTFormsSelect()(field))
+
+
+@pytest.mark.parametrize("params", [{}, {"value": 'a"b&<c>'}, {"class_": "x", "for_": "y"},
+                                    {"data_one_two": 1, "aria_label": "l", "checked": True,
+                                     "readonly": False}, {"value": Markup('<b>"x"</b>')}])
+def test_attributes_are_html_params(params):
+    assert attributes(params) == str(html_params(**params))
