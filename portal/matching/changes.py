@@ -3,7 +3,9 @@
 Triggers on offers, slots, offer_sectors and offer_levels write the offer's id into
 `search_changes` whenever anything the search reads of it changes, in the same transaction;
 the word index writes the ids of the offers it rewrites (portal/matching/index.py). So a
-conditional UPDATE that bypasses the ORM is followed as well as a form.
+conditional UPDATE that bypasses the ORM is followed as well as a form. A booking that becomes
+or stops being an open request writes its offer's id too: the store counts each company's open
+requests (the fairness rule) and counts them again for the companies of changed offers.
 
 A process reads the rows it has not seen before every search: one indexed statement that
 usually returns nothing.
@@ -46,6 +48,8 @@ search_changes = Table(
 _SOURCES = {"offers": "id", "slots": "offer_id", "offer_sectors": "offer_id",
             "offer_levels": "offer_id"}
 _LOG = "INSERT INTO search_changes (offer_id) VALUES ({});"
+# The booking status the fairness rule counts (portal.bookings stands to the right of matching).
+OPEN_REQUEST = "requested"
 
 
 def sqlite_statements():
@@ -62,6 +66,59 @@ def sqlite_statements():
             + _LOG.format(f"OLD.{column}") + " END",
         ]
     return found
+
+
+def sqlite_request_statements():
+    """bookings: the offer of a booking that becomes, or stops being, an open request."""
+    is_open = f"'{OPEN_REQUEST}'"
+    return [
+        f"CREATE TRIGGER bookings_changed_insert AFTER INSERT ON bookings "
+        f"WHEN NEW.status = {is_open} BEGIN " + _LOG.format("NEW.offer_id") + " END",
+        f"CREATE TRIGGER bookings_changed_update AFTER UPDATE OF status, offer_id ON bookings "
+        f"WHEN OLD.status IS NOT NEW.status OR OLD.offer_id IS NOT NEW.offer_id BEGIN "
+        f"INSERT INTO search_changes (offer_id) SELECT NEW.offer_id WHERE NEW.status = {is_open}; "
+        f"INSERT INTO search_changes (offer_id) SELECT OLD.offer_id WHERE OLD.status = {is_open}; "
+        f"END",
+        f"CREATE TRIGGER bookings_changed_delete AFTER DELETE ON bookings "
+        f"WHEN OLD.status = {is_open} BEGIN " + _LOG.format("OLD.offer_id") + " END",
+    ]
+
+
+def postgresql_request_statements():
+    return [
+        f"""CREATE OR REPLACE FUNCTION portal_search_request_changed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP <> 'DELETE' AND NEW.status = '{OPEN_REQUEST}' THEN
+            INSERT INTO search_changes (offer_id) VALUES (NEW.offer_id);
+          END IF;
+          IF TG_OP <> 'INSERT' AND OLD.status = '{OPEN_REQUEST}' THEN
+            INSERT INTO search_changes (offer_id) VALUES (OLD.offer_id);
+          END IF;
+          RETURN NULL;
+        END $$""",
+        "CREATE TRIGGER bookings_changed AFTER INSERT OR DELETE ON bookings FOR EACH ROW "
+        "EXECUTE FUNCTION portal_search_request_changed()",
+        "CREATE TRIGGER bookings_changed_update AFTER UPDATE OF status, offer_id ON bookings "
+        "FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status "
+        "OR OLD.offer_id IS DISTINCT FROM NEW.offer_id) "
+        "EXECUTE FUNCTION portal_search_request_changed()",
+    ]
+
+
+def request_statements(dialect):
+    if dialect == "postgresql":
+        return postgresql_request_statements()
+    return sqlite_request_statements()
+
+
+def request_drop_statements(dialect):
+    if dialect == "postgresql":
+        return ["DROP TRIGGER IF EXISTS bookings_changed ON bookings",
+                "DROP TRIGGER IF EXISTS bookings_changed_update ON bookings",
+                "DROP FUNCTION IF EXISTS portal_search_request_changed()"]
+    return [f"DROP TRIGGER IF EXISTS bookings_changed_{when}"
+            for when in ("insert", "update", "delete")]
 
 
 def postgresql_statements():
@@ -108,7 +165,7 @@ def drop_statements(dialect):
 def install(metadata):
     """The triggers with the tables (create_all, as the tests do; a migration for real ones)."""
     for dialect in ("sqlite", "postgresql"):
-        for statement in statements(dialect):
+        for statement in statements(dialect) + request_statements(dialect):
             event.listen(metadata, "after_create", DDL(statement).execute_if(dialect=dialect))
 
 

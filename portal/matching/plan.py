@@ -1,20 +1,16 @@
 """A search made ready: the teacher's query, the sectors it prefers, the index words each
-searched word matches, the busy companies, and the distance from the school to every place."""
+searched word matches, and the distance from the school to every place. (The companies' open
+requests are kept with the offers, in portal/matching/store.py.)"""
 from dataclasses import dataclass
-
-from sqlalchemy import func, select
 
 from portal.db import local_today
 from portal.extensions import db
 from portal.geo.distance import haversine_from
 from portal.matching import catalogue
-from portal.matching.rules import BUSY_FROM, Area, Query
+from portal.matching.rules import Area, Query
 from portal.matching.words import matching_words
-from portal.offers.models import Offer
 from portal.taxonomy.models import Sector
 
-# Bookings are read by table name: bookings stands to the right of matching and is not imported.
-OPEN_BOOKING_STATUS = "requested"
 EXACT, CHAMBER, OTHER = 2, 1, 0
 CLASS_NAME = {EXACT: "exact", CHAMBER: "chamber", OTHER: None}
 
@@ -47,7 +43,6 @@ class Plan:
     offer_type: str | None
     family: set  # the preferred chambers' sectors (see _chamber_family)
     token_words: list  # per searched word: {word id: score}
-    busy: dict  # company id -> open requests, for companies from BUSY_FROM on
     vocabulary: object
     places: dict  # place id -> Area, when the search has an origin
     places_version: int  # the highest place id: `places` changes with it
@@ -57,16 +52,6 @@ class Plan:
 def _chamber_family(chamber_ids, parents):
     """The chambers and every sector in them."""
     return {sector_id for sector_id, chamber_id in parents.items() if chamber_id in chamber_ids}
-
-
-def _busy_companies():
-    bookings = db.metadata.tables["bookings"]
-    return dict(db.session.execute(
-        select(Offer.company_id, func.count(bookings.c.id))
-        .join(bookings, bookings.c.offer_id == Offer.id)
-        .where(bookings.c.status == OPEN_BOOKING_STATUS)
-        .group_by(Offer.company_id)
-        .having(func.count(bookings.c.id) >= BUSY_FROM)).all())
 
 
 def make_plan(filters, school, weights):
@@ -88,7 +73,7 @@ def make_plan(filters, school, weights):
     places = catalogue.places(highest_place) if origin is not None else {}
     return Plan(query=query, weights=weights, sector_id=filters.sector_id,
                 offer_type=filters.offer_type, family=family, token_words=token_words,
-                busy=_busy_companies(), vocabulary=vocabulary, places=places,
+                vocabulary=vocabulary, places=places,
                 places_version=highest_place,
                 distances=_distances(query, places, highest_place))
 

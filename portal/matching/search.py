@@ -31,9 +31,9 @@ from portal.matching.words import combine
 from portal.offers.models import Offer
 
 # The most SQL statements one search runs, however many offers there are (a test holds it
-# to that): the catalogue check, the busy companies, what changed since the last search, the
-# page's offers; plus the school's place and sectors, and reading places, sectors or words
-# the process does not know yet.
+# to that): the catalogue check, what changed since the last search, the page's offers; plus
+# the school's place and sectors, and reading places, sectors or words the process does not
+# know yet.
 MAX_STATEMENTS = 10
 
 __all__ = ["MAX_STATEMENTS", "SearchFilters", "SearchResult", "area_of", "find_offers"]
@@ -281,10 +281,9 @@ def _scores(store, plan, positions, texts, klass):
         for text in texts:
             summed = summed + text
         total = total + weights.text * (summed / len(texts)) / 100
-    if plan.busy:
-        busy = np.array(sorted(plan.busy), dtype=np.int64)
-        penalty = np.array([-weights.fairness * min(1.0, plan.busy[c] / BUSY_FULL)
-                            for c in busy.tolist()])
+    busy, requests = store.busy_companies()
+    if len(busy):
+        penalty = -weights.fairness * np.minimum(1.0, requests / BUSY_FULL)
         companies = store.company[positions]
         at = np.minimum(np.searchsorted(busy, companies), len(busy) - 1)
         total = total + np.where(busy[at] == companies, penalty[at], 0.0)
@@ -348,4 +347,4 @@ def _ranked(store, plan, position, klass, word_ids):
         area=plan.places.get(place_id), distance=plan.distances.get(place_id),
         sector=CLASS_NAME[klass], level_fits=query.level_id is not None,
         period_fits=query.period is not None, text=text,
-        open_requests=plan.busy.get(int(store.company[position]), 0)), query, plan.weights)
+        open_requests=store.busy.get(int(store.company[position]), 0)), query, plan.weights)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from portal.matching import changes
+from portal.matching.rules import BUSY_FROM
 
 MODES = ("company", "school", "online")
 COMPANY, SCHOOL, ONLINE = range(3)
@@ -188,12 +189,14 @@ class Store:
     words: Postings
     stale: np.ndarray  # read again since the Links were built
     kinds: list
+    busy: dict  # company id -> open requests on its offers (every company with one or more)
     seen: object = None  # see changes.read
     synced_at: float = 0.0
     # Positions up to `ordered` hold ascending ids (found by bisection); offers added after an
     # id lower than the highest are in `tail` (id -> position) until the next rebuild.
     ordered: int = 0
     tail: dict = field(default_factory=dict)
+    _busy: tuple = None  # busy_companies(), made when first asked
 
     @property
     def size(self):
@@ -228,8 +231,9 @@ class Store:
         del slots
         for name, (table, column) in _POSTINGS.items():
             made[name] = _postings(connection, ids, table, column)
+        busy = dict(connection.execute(text(_REQUESTS_SQL.format(where="1 = 1"))).all())
         store = cls(ids=ids, **facts, **made, stale=np.zeros(size, dtype=bool), kinds=kinds,
-                    seen=seen, synced_at=time.monotonic(), ordered=size)
+                    busy=busy, seen=seen, synced_at=time.monotonic(), ordered=size)
         return store, wrote
 
     def bring_up_to_date(self, connection, today):
@@ -249,7 +253,9 @@ class Store:
 
     def _read_again(self, connection, today, offer_ids):
         dialect = connection.dialect.name
-        where = _FINDABLE + " AND o.id IN (" + ",".join(str(int(i)) for i in offer_ids) + ")"
+        listed = ",".join(str(int(i)) for i in offer_ids)
+        self._count_requests_again(connection, offer_ids, listed)
+        where = _FINDABLE + " AND o.id IN (" + listed + ")"
         rows = connection.execute(text(_offers_sql(dialect, where))).all()
         linked = {name: {offer_id: [int(v) for v in joined.split(",")]
                          for offer_id, joined in connection.execute(text(sql))}
@@ -273,6 +279,32 @@ class Store:
                 getattr(self, name)[position] = value
             for name, links in self.links().items():
                 links.changed[position] = tuple(linked[name].get(offer_id, ()))
+
+    def busy_companies(self):
+        """(company ids, their open requests) of the companies with BUSY_FROM or more, ids
+        ascending: what the fairness rule takes points from."""
+        if self._busy is None:
+            busy = sorted((c, n) for c, n in self.busy.items() if n >= BUSY_FROM)
+            self._busy = (np.array([c for c, _n in busy], dtype=np.int64),
+                          np.array([n for _c, n in busy], dtype=np.float64))
+        return self._busy
+
+    def _count_requests_again(self, connection, offer_ids, listed):
+        """The open requests of the changed offers' companies (also of a deleted offer's
+        company, known from the arrays)."""
+        known = {int(self.company[p]) for p in map(self.position, offer_ids) if p is not None}
+        companies = known | set(connection.execute(text(
+            f"SELECT DISTINCT company_id FROM offers WHERE id IN ({listed})")).scalars())
+        if not companies:
+            return
+        counted = dict(connection.execute(text(_REQUESTS_SQL.format(
+            where="o.company_id IN (" + ",".join(str(int(c)) for c in companies) + ")"))).all())
+        self._busy = None
+        for company in companies:
+            if counted.get(company):
+                self.busy[company] = counted[company]
+            else:
+                self.busy.pop(company, None)
 
     def position(self, offer_id):
         at = int(np.searchsorted(self.ids[:self.ordered], offer_id))
@@ -347,6 +379,11 @@ def _postings(connection, ids, table, column):
 
 
 _FINDABLE = "o.search_until IS NOT NULL"
+# Open requests per company (rules.points' open_requests), of every offer the company has.
+_REQUESTS_SQL = ("SELECT o.company_id, count(*) FROM bookings b "
+                 "JOIN offers o ON o.id = b.offer_id "
+                 f"WHERE b.status = '{changes.OPEN_REQUEST}' AND {{where}} "
+                 "GROUP BY o.company_id")
 # Rows read per fetch when reading everything: memory stays low while arrays are built.
 FETCH = 20000
 POSTINGS_FETCH = 64  # a row of postings holds every offer with a value

@@ -301,7 +301,8 @@ def test_other_weights_give_the_exhaustive_ranking_too(world, make):
 def _change_at_random(rng, today, count):
     """Change about `count` offers the ways the portal does, in SQL as a conditional UPDATE
     of another process would: published and paused, other types and modes, dates moved, filled
-    and freed, other sectors (and so other words), a company suspended."""
+    and freed, other sectors (and so other words), open requests answered and new ones (busy
+    companies), a company suspended."""
     from portal.matching.index import index_offers
 
     offer_ids = list(db.session.scalars(select(Offer.id).order_by(Offer.id)))
@@ -340,6 +341,17 @@ def _change_at_random(rng, today, count):
         else:
             run("UPDATE slots SET taken = CASE WHEN taken = capacity THEN 0 ELSE capacity END "
                 "WHERE id = :id", id=slot_id)
+    bookings = db.metadata.tables["bookings"]
+    open_ids = list(db.session.scalars(select(bookings.c.id).where(
+        bookings.c.status == "requested")))
+    for booking_id in rng.sample(open_ids, min(len(open_ids), count // 5)):
+        run("UPDATE bookings SET status = 'declined' WHERE id = :id", id=booking_id)
+    copied = ", ".join(c.name for c in bookings.c if c.name not in ("id", "offer_id", "status"))
+    for offer_id in rng.sample(offer_ids, count // 10):
+        for _ in range(rng.randint(1, 4)):  # a copy of a request, on another offer
+            run(f"INSERT INTO bookings (offer_id, status, {copied}) "
+                f"SELECT :offer, 'requested', {copied} FROM bookings WHERE id = :model",
+                offer=offer_id, model=open_ids[0])
     company = rng.choice(list(db.session.scalars(
         select(Organisation.id).where(Organisation.kind == "company",
                                       Organisation.status == "approved"))))

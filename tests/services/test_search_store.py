@@ -196,3 +196,48 @@ def test_the_log_is_kept_a_day_and_a_copy_older_than_that_is_read_anew(app, worl
     kept = store._stores[next(iter(store._stores))]
     kept.synced_at -= store.STALE_AFTER + 1
     assert found(app, offer_type="guest_lesson")[0] == [first]
+
+
+def _reasons(app, school_id):
+    """{offer id: the rule codes of its reasons} as a search finds them."""
+    with app.test_request_context("/"):
+        school = db.session.get(School, school_id)
+        result = find_offers(SearchFilters(per_page=50), school=school)
+        return {ranked.offer_id: {r.code for r in ranked.reasons} for ranked, _ in result.hits}
+
+
+def test_open_requests_another_process_makes_or_answers_count_at_the_next_search(app, world):
+    """The fairness rule counts a company's open requests, which the store keeps: a booking
+    that becomes, or stops being, an open request is counted again for its company."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from portal.db import local_today
+    from portal.taxonomy.models import EducationLevel
+
+    first, second, _third, _fourth = world["offers"]
+    with app.app_context():
+        level_id = db.session.scalars(db.select(EducationLevel.id)).first()
+        teacher_id = factories.user().id
+        db.session.commit()
+    assert not any("busy" in codes for codes in _reasons(app, world["school"]).values())
+
+    bookings = db.metadata.tables["bookings"]
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(insert(bookings), [
+            {"offer_id": offer_id, "school_id": world["school"], "requested_by_id": teacher_id,
+             "status": "requested", "wanted_on": local_today() + timedelta(days=30),
+             "group_size": 20, "teachers": 0,
+             "room_taken": 0, "education_level_id": level_id, "sequence": 0,
+             "cancelled_late": False} for offer_id in (first, first, second)])
+    reasons = _reasons(app, world["school"])
+    assert all("busy" in codes for codes in reasons.values())  # every offer of the company
+    assert found(app, world["school"]) == found_anew(app, world["school"])
+
+    other_process(app, f"UPDATE bookings SET status = 'declined' WHERE offer_id = {second}")
+    assert not any("busy" in codes for codes in _reasons(app, world["school"]).values())
+    other_process(app, f"UPDATE bookings SET status = 'requested' WHERE offer_id = {second}")
+    assert all("busy" in codes for codes in _reasons(app, world["school"]).values())
+    other_process(app, f"DELETE FROM bookings WHERE offer_id = {first}")
+    assert not any("busy" in codes for codes in _reasons(app, world["school"]).values())
