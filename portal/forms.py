@@ -108,6 +108,32 @@ class SelectField(wtforms.SelectField):
     widget = Select()
 
 
+def _html_params(**params):
+    return Markup(attributes(params))
+
+
+# WTForms' inputs take their attributes' writer as `html_params`, a static method: these take
+# `attributes`, the same text written faster (a search form has eight inputs on every page).
+class SearchInput(wtforms.widgets.SearchInput):
+    html_params = staticmethod(_html_params)
+
+
+class NumberInput(wtforms.widgets.NumberInput):
+    html_params = staticmethod(_html_params)
+
+
+class DateInput(wtforms.widgets.DateInput):
+    html_params = staticmethod(_html_params)
+
+
+class SearchField(wtforms.SearchField):
+    widget = SearchInput()
+
+
+class DateField(wtforms.DateField):
+    widget = DateInput()
+
+
 def choices(pairs, blank=None):
     """WTForms choices from (value, label) pairs, with an optional first "all" choice."""
     result = [SelectChoice("", blank)] if blank is not None else []

@@ -7,6 +7,8 @@ here ask Flask-Babel once per context and locale and keep its answer beside its 
 they behave as Flask-Babel's (its `force_locale` and `refresh` included: a new locale object
 means a new lookup). Outside an application context they translate nothing, as Flask-Babel.
 """
+from functools import lru_cache
+
 import flask_babel
 from babel import dates, numbers
 from babel.support import NullTranslations
@@ -73,7 +75,7 @@ def format_date(day, pattern):
     locale = get_locale()
     if locale is None:
         return flask_babel.format_date(day, pattern)
-    return dates.format_date(day, pattern, locale=locale)
+    return _formatted_date(day, pattern, locale)
 
 
 def format_decimal(number, pattern):
@@ -81,6 +83,18 @@ def format_decimal(number, pattern):
     locale = get_locale()
     if locale is None:
         return flask_babel.format_decimal(number, pattern)
+    return _formatted_decimal(number, type(number), pattern, locale)
+
+
+# A page repeats dates and distances (and babel takes some 20 µs for each): the last few
+# thousand are kept. Both depend on nothing but their arguments.
+@lru_cache(maxsize=4096)
+def _formatted_date(day, pattern, locale):
+    return dates.format_date(day, pattern, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_decimal(number, _kind, pattern, locale):  # 2 and 2.0 are one key otherwise
     return numbers.format_decimal(number, pattern, locale=locale)
 
 

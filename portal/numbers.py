@@ -10,6 +10,7 @@ import re
 from wtforms import IntegerField as _IntegerField
 
 from portal import LARGEST_ID
+from portal.forms import NumberInput
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,10}")
 
@@ -26,6 +27,8 @@ def whole_number(raw):
 class IntegerField(_IntegerField):
     """IntegerField for numbers the database holds: anything else is "not a valid integer"
     beside the field, as a word is."""
+
+    widget = NumberInput()
 
     def process_formdata(self, valuelist):
         if not valuelist:

@@ -1,7 +1,6 @@
-from wtforms import DateField, SearchField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from portal.forms import PortalForm, SelectField, choices
+from portal.forms import DateField, PortalForm, SearchField, SelectField, choices
 from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 from portal.taxonomy.offer_types import OFFER_TYPES

@@ -1,7 +1,7 @@
 """Slots of group activities: a company adds them one at a time or as a weekly series that
 skips the school holidays, changes their room, and removes those nobody asked for."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import security
 from portal.audit import record_event
@@ -146,17 +146,20 @@ def upcoming_slots(offer, today=None):
 
 
 def open_slots_by_offer(offer_ids, today=None, per_offer=3):
-    """{offer id: its next slots with room} for a page of offers, in one query."""
+    """{offer id: its next `per_offer` slots with room} for a page of offers, in one query
+    that reads no more than those (an offer may have a slot every week of the year)."""
     if not offer_ids:
         return {}
     today = today or local_today()
+    order = (Slot.day, Slot.starts_at, Slot.id)
+    numbered = (select(Slot.id, func.row_number().over(partition_by=Slot.offer_id,
+                                                        order_by=order).label("number"))
+                .where(Slot.offer_id.in_(offer_ids), Slot.day >= today,
+                       Slot.taken < Slot.capacity).subquery())
     rows = db.session.scalars(
-        select(Slot).where(Slot.offer_id.in_(offer_ids), Slot.day >= today,
-                           Slot.taken < Slot.capacity)
-        .order_by(Slot.offer_id, Slot.day, Slot.starts_at))
+        select(Slot).join(numbered, numbered.c.id == Slot.id)
+        .where(numbered.c.number <= per_offer).order_by(Slot.offer_id, *order))
     found = {}
     for slot in rows:
-        kept = found.setdefault(slot.offer_id, [])
-        if len(kept) < per_offer:
-            kept.append(slot)
+        found.setdefault(slot.offer_id, []).append(slot)
     return found

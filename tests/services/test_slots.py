@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from portal.audit import AuditEvent
 from portal.bookings import services as bookings
@@ -355,3 +355,23 @@ def test_upcoming_and_open_slots(make):
         offer.id: [offer.slots[1]]}
     assert slots.open_slots_by_offer([]) == {}
     assert local_today() - TODAY <= timedelta(days=1)  # the factory's clock agrees with ours
+
+
+def test_open_slots_of_a_page_are_each_offers_next_ones_with_room(make):
+    """Per offer the next slots with room, counted after the full ones are left out."""
+    weekly = make.offer(slot_capacity=30)  # its factory slot comes first
+    few = make.offer(slot_capacity=30)
+    for week in range(2, 8):
+        make.slot(weekly, capacity=20, days=7 * week)
+    early_full = make.slot(few, capacity=10, days=3)
+    db.session.execute(update(Slot).where(Slot.id == early_full.id).values(taken=10))
+    later = make.slot(few, capacity=10, days=40, starts_at=time(13, 0), ends_at=time(15, 0))
+    same_day_earlier = make.slot(few, capacity=10, days=40)
+    db.session.commit()
+
+    found = slots.open_slots_by_offer([weekly.id, few.id])
+    assert [s.day for s in found[weekly.id]] == sorted(s.day for s in weekly.slots)[:3]
+    first = next(s for s in few.slots if s.capacity == 30)  # the factory's, day 14
+    assert found[few.id] == [first, same_day_earlier, later]
+    assert [len(v) for v in slots.open_slots_by_offer([weekly.id, few.id],
+                                                      per_offer=1).values()] == [1, 1]

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets import html_params
 
+from portal import forms as portal_forms
 from portal.forms import (
     PlaceText,
     PortalForm,
@@ -33,6 +34,7 @@ from portal.forms import (
     place_field,
     text_filter,
 )
+from portal.numbers import IntegerField as PortalIntegerField
 
 ZWSP, RLO, PDF, LRI, PDI, FILLER = "\u200b", "\u202e", "\u202c", "\u2066", "\u2069", "\u3164"
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
@@ -171,3 +173,34 @@ def test_the_select_writes_what_wtforms_select_writes(app, sent):
                                      "readonly": False}, {"value": Markup('<b>"x"</b>')}])
 def test_attributes_are_html_params(params):
     assert attributes(params) == str(html_params(**params))
+
+
+class InputForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    q = portal_forms.SearchField("Search", validators=[DataRequired()],
+                                 render_kw={"placeholder": 'e.g. "welding" & <more>'})
+    km = PortalIntegerField("Km", render_kw={"type": "number", "min": 1, "max": 400, "step": 1,
+                                        "inputmode": "numeric"})
+    day = portal_forms.DateField("Day", validators=[Optional()])
+
+
+@pytest.mark.parametrize("sent", [{}, {"q": 'a "b" <c>', "km": "12", "day": "2027-01-05"},
+                                  {"km": "x", "day": "no date"}])
+def test_the_inputs_write_what_wtforms_inputs_write(app, sent):
+    from wtforms import widgets
+
+    with app.test_request_context():
+        form = InputForm(MultiDict(sent))
+        form.validate()
+        for field, theirs in ((form.q, widgets.SearchInput()), (form.km, widgets.NumberInput()),
+                              (form.day, widgets.DateInput())):
+            assert type(field.widget).__module__ == "portal.forms"
+            ours = field.widget
+            for extra in ({}, {"class_": "form-control is-invalid", "aria_invalid": "true",
+                               "aria_describedby": f"{field.id}-help"}):
+                written = str(field(**extra))
+                field.widget = theirs
+                assert written == str(field(**extra))
+                field.widget = ours
