@@ -108,6 +108,31 @@ class SelectField(wtforms.SelectField):
     widget = Select()
 
 
+class KeptSelect(Select):
+    """A Select that writes a list once and then gives it again, for a field whose `kept_as`
+    the view sets to what its choices depend on (a version of the data and the locale). The
+    chosen value and the attributes are part of the key. Each field has its own instance."""
+
+    LIMIT = 512
+
+    def __init__(self, multiple=False):
+        super().__init__(multiple)
+        self._written = {}
+
+    def __call__(self, field, **kwargs):
+        kept_as = getattr(field, "kept_as", None)
+        if kept_as is None:
+            return super().__call__(field, **kwargs)
+        key = (kept_as, field.name, field.id, repr(field.data),
+               tuple(sorted((name, repr(value)) for name, value in kwargs.items())))
+        written = self._written.get(key)
+        if written is None:
+            if len(self._written) >= self.LIMIT:
+                self._written.clear()
+            written = self._written[key] = super().__call__(field, **kwargs)
+        return written
+
+
 def _html_params(**params):
     return Markup(attributes(params))
 

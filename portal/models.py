@@ -18,6 +18,7 @@ from portal.organisations.models import (
 )
 from portal.organisations.team_models import Invitation, JoinRequest
 from portal.taxonomy.models import EducationLevel, Sector
+from portal.taxonomy.version import taxonomy_version
 
 __all__ = [
     "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
@@ -25,4 +26,5 @@ __all__ = [
     "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
     "MatchingWeights", "OfferRevision", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
+    "taxonomy_version",
 ]

@@ -17,6 +17,7 @@ from portal.geo.models import Place
 from portal.matching.index import search_words
 from portal.matching.rules import Area
 from portal.taxonomy.models import Sector
+from portal.taxonomy.version import current_version
 
 _lock = threading.Lock()
 _places: dict = {}  # database url -> (highest id, {place id: Area})
@@ -37,15 +38,16 @@ def _key():
     return str(getattr(bind, "url", None) or bind.engine.url)
 
 
+_HIGHEST = select(select(func.max(Place.id)).scalar_subquery(),
+                  select(func.max(search_words.c.id)).scalar_subquery(),
+                  current_version())
+
+
 def highest_ids():
-    """(highest place id, highest word id, sectors' count and highest id): one cheap
-    statement tells what changed."""
-    row = db.session.execute(select(
-        select(func.max(Place.id)).scalar_subquery(),
-        select(func.max(search_words.c.id)).scalar_subquery(),
-        select(func.count(Sector.id)).scalar_subquery(),
-        select(func.max(Sector.id)).scalar_subquery())).one()
-    return row[0] or 0, row[1] or 0, (row[2], row[3] or 0)
+    """(highest place id, highest word id, taxonomy version): one cheap statement tells what
+    changed."""
+    row = db.session.execute(_HIGHEST).one()
+    return row[0] or 0, row[1] or 0, row[2]
 
 
 def sector_parents(version):

@@ -1,6 +1,6 @@
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from portal.forms import DateField, PortalForm, SearchField, SelectField, choices
+from portal.forms import DateField, KeptSelect, PortalForm, SearchField, SelectField, choices
 from portal.i18n import lazy_gettext as _l
 from portal.numbers import IntegerField
 from portal.taxonomy.offer_types import OFFER_TYPES
@@ -20,10 +20,15 @@ class SearchForm(PortalForm):
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)],
                     render_kw={"placeholder": _l("e.g. welding, drones, Vlissingen")})
+    # The lists are the same on every page: the view names them (kept_as), so each is written
+    # once per language, version of the sectors and levels, and chosen value.
     offer_type = SelectField(_l("Type"), default="", validators=[Optional()],
-                             choices=choices(OFFER_TYPES.items(), blank=_l("All types")))
-    sector = SelectField(_l("Sector"), coerce=_optional_int, validators=[Optional()])
-    level = SelectField(_l("Level"), coerce=_optional_int, validators=[Optional()])
+                             choices=choices(OFFER_TYPES.items(), blank=_l("All types")),
+                             widget=KeptSelect())
+    sector = SelectField(_l("Sector"), coerce=_optional_int, validators=[Optional()],
+                         widget=KeptSelect())
+    level = SelectField(_l("Level"), coerce=_optional_int, validators=[Optional()],
+                        widget=KeptSelect())
     max_km = IntegerField(
         _l("Distance (km)"), default=DEFAULT_KM,
         validators=[Optional(), NumberRange(min=1, max=MAX_KM, message=_l(

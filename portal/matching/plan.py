@@ -4,12 +4,10 @@ requests are kept with the offers, in portal/matching/store.py.)"""
 from dataclasses import dataclass
 
 from portal.db import local_today
-from portal.extensions import db
 from portal.geo.distance import haversine_from
 from portal.matching import catalogue
 from portal.matching.rules import Area, Query
 from portal.matching.words import matching_words
-from portal.taxonomy.models import Sector
 
 EXACT, CHAMBER, OTHER = 2, 1, 0
 CLASS_NAME = {EXACT: "exact", CHAMBER: "chamber", OTHER: None}
@@ -20,15 +18,15 @@ def area_of(place):
                 province_id=place.province_id, landsdeel_id=place.landsdeel_id)
 
 
-def _sector_preference(sector_id, school):
-    """(exact sector ids, their chamber ids) the ranking prefers."""
-    if sector_id:
-        sector = db.session.get(Sector, sector_id)
-        if sector is not None:
-            if sector.parent_id is None:
-                return frozenset([sector.id, *(c.id for c in sector.children)]), frozenset(
-                    [sector.id])
-            return frozenset([sector.id]), frozenset([sector.parent_id])
+def _sector_preference(sector_id, school, parents):
+    """(exact sector ids, their chamber ids) the ranking prefers; `parents`: sector id -> its
+    chamber's id (catalogue.sector_parents)."""
+    if sector_id in parents:
+        chamber = parents[sector_id]
+        if chamber == sector_id:  # a chamber and every sector in it
+            return frozenset(s for s, c in parents.items() if c == sector_id), frozenset(
+                [sector_id])
+        return frozenset([sector_id]), frozenset([chamber])
     sectors = school.sectors if school is not None else []
     return frozenset(s.id for s in sectors), frozenset(s.chamber_id for s in sectors)
 
@@ -54,22 +52,23 @@ def _chamber_family(chamber_ids, parents):
     return {sector_id for sector_id, chamber_id in parents.items() if chamber_id in chamber_ids}
 
 
-def make_plan(filters, school, weights):
+def make_plan(filters, school, weights, catalogue_ids=None):
     today = local_today()
     origin = area_of(school.place) if school is not None and school.place else None
-    sector_ids, chamber_ids = _sector_preference(filters.sector_id, school)
+    highest_place, highest_word, sectors_version = catalogue_ids or catalogue.highest_ids()
+    parents = catalogue.sector_parents(sectors_version)
+    sector_ids, chamber_ids = _sector_preference(filters.sector_id, school, parents)
     query = Query(origin=origin, max_km=filters.max_km if origin else None,
                   sector_ids=sector_ids, chamber_ids=chamber_ids, level_id=filters.level_id,
                   text=(filters.text or "").strip(), group_size=filters.group_size,
                   wanted_on=filters.wanted_on, wanted_until=filters.wanted_until, today=today)
     token_words = []
-    highest_place, highest_word, sectors_version = catalogue.highest_ids()
     vocabulary = catalogue.vocabulary(highest_word) if query.tokens else None
     if query.tokens:
         for token in query.tokens:
             found = matching_words(token, vocabulary.words)
             token_words.append({vocabulary.ids[word]: value for word, value in found.items()})
-    family = _chamber_family(chamber_ids, catalogue.sector_parents(sectors_version))
+    family = _chamber_family(chamber_ids, parents)
     places = catalogue.places(highest_place) if origin is not None else {}
     return Plan(query=query, weights=weights, sector_id=filters.sector_id,
                 offer_type=filters.offer_type, family=family, token_words=token_words,

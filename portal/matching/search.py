@@ -11,10 +11,11 @@ database for display.
 """
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from portal.extensions import db
 from portal.matching import store as stores
@@ -29,6 +30,7 @@ from portal.matching.rules import (
 from portal.matching.store import MODES, NONE, ONLINE, ROOM_SPAN, SCHOOL
 from portal.matching.words import combine
 from portal.offers.models import Offer
+from portal.organisations.models import Company
 
 # The most SQL statements one search runs, however many offers there are (a test holds it
 # to that): the catalogue check, what changed since the last search, the page's offers; plus
@@ -74,9 +76,22 @@ class _Found:
     left_out: dict
 
 
-def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
-    """Published offers that fit the filters, ranked for the school (None: a visitor)."""
-    plan = make_plan(filters, school, weights)
+@cache
+def _page():
+    """The page's offers with what a result shows of them (other attributes load when read);
+    made once, at the first search, when every model is mapped."""
+    return (select(Offer).join(Offer.company).join(Offer.place)
+            .options(load_only(Offer.title, Offer.offer_type, Offer.description,
+                               Offer.capacity, Offer.places_taken, Offer.company_id,
+                               Offer.place_id, Offer.location_mode, Offer.status),
+                     contains_eager(Offer.company).load_only(Company.name),
+                     contains_eager(Offer.place)))
+
+
+def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS, catalogue_ids=None):
+    """Published offers that fit the filters, ranked for the school (None: a visitor).
+    `catalogue_ids`: catalogue.highest_ids() when the caller read them in this request."""
+    plan = make_plan(filters, school, weights, catalogue_ids)
     origin = school.place if plan.query.origin is not None else None
     if plan.query.tokens and not all(plan.token_words):
         return SearchResult(hits=[], total=0, page=1, pages=1, origin=origin)
@@ -85,9 +100,7 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS):
         store = stores.current(connection, plan.query.today)
         found = _find(store, plan, filters)
     offers = {offer.id: offer for offer in db.session.scalars(
-        select(Offer).join(Offer.company).join(Offer.place)
-        .options(contains_eager(Offer.company), contains_eager(Offer.place))
-        .where(Offer.id.in_([r.offer_id for r in found.shown])))} if found.shown else {}
+        _page().where(Offer.id.in_([r.offer_id for r in found.shown])))} if found.shown else {}
     # An offer committed or deleted between this request's view of the database and the
     # process's copy (another thread brought it up to date) is left off this page.
     return SearchResult(hits=[(r, offers[r.offer_id]) for r in found.shown

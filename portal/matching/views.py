@@ -2,7 +2,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.extensions import db
+from portal.i18n import get_locale
 from portal.i18n import lazy_gettext as _l
+from portal.matching import catalogue
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import describe_reason, format_km
 from portal.matching.search import SearchFilters, find_offers
@@ -10,6 +13,7 @@ from portal.matching.weights import weights_for_school
 from portal.offers.slots import open_slots_by_offer
 from portal.organisations.services import school_of
 from portal.taxonomy.forms import level_choices, sector_choices
+from portal.taxonomy.services import kept_taxonomy
 
 bp = Blueprint("matching", __name__, url_prefix="/zoeken")
 bp.add_app_template_global(describe_reason)
@@ -19,9 +23,15 @@ bp.add_app_template_filter(format_km, "km")
 @bp.get("")
 def search():
     """Search published offers. Anyone may search; a teacher's school adds distance and region."""
+    catalogue_ids = catalogue.highest_ids()
+    sectors, levels = kept_taxonomy(catalogue_ids[2])
     form = SearchForm(request.args or None)
-    form.sector.choices = [SelectChoice("", _l("All sectors")), *sector_choices()]
-    form.level.choices = [SelectChoice("", _l("All levels")), *level_choices()]
+    form.sector.choices = [SelectChoice("", _l("All sectors")), *sector_choices(sectors)]
+    form.level.choices = [SelectChoice("", _l("All levels")), *level_choices(levels)]
+    locale = str(get_locale())
+    form.offer_type.kept_as = ("types", locale)
+    form.sector.kept_as = form.level.kept_as = (
+        "taxonomy", str(db.engine.url), catalogue_ids[2], locale)
     school = school_of(current_user)
     if school is None:
         del form.max_km  # distances are measured from a school; a visitor has none
@@ -33,7 +43,7 @@ def search():
             text=form.q.data or "", group_size=form.group_size.data,
             wanted_on=form.wanted_on.data, wanted_until=form.wanted_until.data,
             page=request.args.get("page", 1, type=int)), school=school,
-            weights=weights_for_school(school))
+            weights=weights_for_school(school), catalogue_ids=catalogue_ids)
     status = 200 if result is not None else 400
     slots = open_slots_by_offer([offer.id for _r, offer in result.hits]) if result else {}
     return render_template("matching/search.html", form=form, result=result, slots=slots,

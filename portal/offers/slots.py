@@ -1,6 +1,9 @@
 """Slots of group activities: a company adds them one at a time or as a weekly series that
 skips the school holidays, changes their room, and removes those nobody asked for."""
 
+from datetime import date, time
+from typing import NamedTuple
+
 from sqlalchemy import func, select
 
 from portal import security
@@ -145,9 +148,20 @@ def upcoming_slots(offer, today=None):
     return [slot for slot in offer.slots if slot.day >= today]
 
 
+class OpenSlot(NamedTuple):
+    """A slot with room, as a list of offers shows it."""
+
+    id: int
+    offer_id: int
+    day: date
+    starts_at: time
+    ends_at: time
+    room: int
+
+
 def open_slots_by_offer(offer_ids, today=None, per_offer=3):
-    """{offer id: its next `per_offer` slots with room} for a page of offers, in one query
-    that reads no more than those (an offer may have a slot every week of the year)."""
+    """{offer id: its next `per_offer` slots with room, as OpenSlot} for a page of offers, in
+    one query that reads no more than those (an offer may have a slot every week)."""
     if not offer_ids:
         return {}
     today = today or local_today()
@@ -156,10 +170,12 @@ def open_slots_by_offer(offer_ids, today=None, per_offer=3):
                                                         order_by=order).label("number"))
                 .where(Slot.offer_id.in_(offer_ids), Slot.day >= today,
                        Slot.taken < Slot.capacity).subquery())
-    rows = db.session.scalars(
-        select(Slot).join(numbered, numbered.c.id == Slot.id)
+    rows = db.session.execute(
+        select(Slot.id, Slot.offer_id, Slot.day, Slot.starts_at, Slot.ends_at,
+               Slot.capacity - Slot.taken)
+        .join(numbered, numbered.c.id == Slot.id)
         .where(numbered.c.number <= per_offer).order_by(Slot.offer_id, *order))
     found = {}
-    for slot in rows:
-        found.setdefault(slot.offer_id, []).append(slot)
+    for row in rows:
+        found.setdefault(row[1], []).append(OpenSlot(*row))
     return found

@@ -5,9 +5,10 @@ from portal.i18n import gettext as _
 from portal.taxonomy.services import all_levels, all_sectors, localised_name
 
 
-def sector_choices():
-    """Every sector, grouped under its sector chamber; the chamber itself comes first."""
-    sectors = all_sectors()
+def sector_choices(sectors=None):
+    """Every sector (or these, e.g. kept_taxonomy's), grouped under its sector chamber; the
+    chamber itself comes first."""
+    sectors = all_sectors() if sectors is None else sectors
     chambers = {s.id: localised_name(s) for s in sectors if s.parent_id is None}
     result = []
     for sector in sectors:
@@ -17,5 +18,6 @@ def sector_choices():
     return result
 
 
-def level_choices():
-    return [SelectChoice(lvl.id, localised_name(lvl)) for lvl in all_levels()]
+def level_choices(levels=None):
+    return [SelectChoice(lvl.id, localised_name(lvl))
+            for lvl in (all_levels() if levels is None else levels)]

@@ -1,4 +1,7 @@
 """Reading and loading the reference data: sectors and education levels."""
+import threading
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -63,6 +66,39 @@ def all_sectors():
 
 def all_levels():
     return list(db.session.scalars(select(EducationLevel).order_by(EducationLevel.position)))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A sector or level as a process keeps it (see kept_taxonomy)."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    parent_id: int | None = None
+
+    @property
+    def chamber_id(self):
+        return self.parent_id or self.id
+
+
+_kept = {}  # database url -> (taxonomy version, sectors, levels)
+_kept_lock = threading.Lock()
+
+
+def kept_taxonomy(version):
+    """(sectors, levels) in their order, as Kept rows, read again only when `version`
+    (portal.taxonomy.version, read by the caller) differs from the one they were read at."""
+    bind = db.session.get_bind()
+    key = str(getattr(bind, "url", None) or bind.engine.url)
+    found = _kept.get(key)
+    if found is None or found[0] != version:
+        sectors = tuple(Kept(s.id, s.code, s.name, s.name_en, s.parent_id) for s in all_sectors())
+        levels = tuple(Kept(lvl.id, lvl.code, lvl.name, lvl.name_en) for lvl in all_levels())
+        with _kept_lock:
+            _kept[key] = found = (version, sectors, levels)
+    return found[1], found[2]
 
 
 def sectors_by_ids(ids):

@@ -349,10 +349,17 @@ def test_upcoming_and_open_slots(make):
     bookings.accept_booking(actor=owner, booking=booking)
 
     assert slots.upcoming_slots(offer, today=TODAY) == [offer.slots[1], later, full]
-    assert slots.open_slots_by_offer([offer.id], today=TODAY) == {
-        offer.id: [offer.slots[1], later]}
-    assert slots.open_slots_by_offer([offer.id], today=TODAY, per_offer=1) == {
-        offer.id: [offer.slots[1]]}
+    def ids(found):
+        return {offer_id: [slot.id for slot in kept] for offer_id, kept in found.items()}
+
+    assert ids(slots.open_slots_by_offer([offer.id], today=TODAY)) == {
+        offer.id: [offer.slots[1].id, later.id]}
+    assert ids(slots.open_slots_by_offer([offer.id], today=TODAY, per_offer=1)) == {
+        offer.id: [offer.slots[1].id]}
+    first = slots.open_slots_by_offer([offer.id], today=TODAY)[offer.id][0]
+    assert (first.day, first.starts_at, first.ends_at, first.room) == (
+        offer.slots[1].day, offer.slots[1].starts_at, offer.slots[1].ends_at,
+        offer.slots[1].room)
     assert slots.open_slots_by_offer([]) == {}
     assert local_today() - TODAY <= timedelta(days=1)  # the factory's clock agrees with ours
 
@@ -372,6 +379,7 @@ def test_open_slots_of_a_page_are_each_offers_next_ones_with_room(make):
     found = slots.open_slots_by_offer([weekly.id, few.id])
     assert [s.day for s in found[weekly.id]] == sorted(s.day for s in weekly.slots)[:3]
     first = next(s for s in few.slots if s.capacity == 30)  # the factory's, day 14
-    assert found[few.id] == [first, same_day_earlier, later]
+    assert [s.id for s in found[few.id]] == [first.id, same_day_earlier.id, later.id]
+    assert [s.room for s in found[few.id]] == [30, 10, 10]
     assert [len(v) for v in slots.open_slots_by_offer([weekly.id, few.id],
                                                       per_offer=1).values()] == [1, 1]
