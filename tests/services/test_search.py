@@ -120,7 +120,8 @@ def test_max_km_drops_far_visits_but_keeps_online_lessons(make, school):
 
     assert sorted(ids(search(school, max_km=50))) == sorted([online.id, near_visit.id])
     assert sorted(ids(search(school))) == sorted([far_visit.id, online.id, near_visit.id])
-    online_hit = next(hit for hit, offer in search(school, max_km=50).hits if offer is online)
+    online_hit = next(hit for hit, offer in search(school, max_km=50).hits
+                      if offer.id == online.id)
     assert online_hit.distance_km is None
     assert ("distance", "online") in codes(online_hit)
 
@@ -321,3 +322,21 @@ def test_a_nearer_place_of_a_busy_company_does_not_hide_the_next_place(make):
 
 def offer_at_company(make, company):
     return make.offer(company, sector_ids=[sector_by_code("metaal").id])
+
+
+def test_each_result_shows_what_the_offer_and_its_company_and_place_say(make):
+    """The page's offers are read as plain cards: the same facts the ORM objects hold."""
+    company = make.company(place="Tielt (bij Tielt-Winge, Vlaanderen)", name="Lasbedrijf De Vonk")
+    visit = make.offer(company, title="Lassen in de praktijk")
+    placement = make.placement(company, places=4)
+    db.session.commit()
+
+    cards = {offer.id: offer for _ranked, offer in search(per_page=50).hits}
+    for offer in (visit, placement):
+        card = cards[offer.id]
+        assert (card.title, card.offer_type, card.description, card.capacity) == (
+            offer.title, offer.offer_type, offer.description, offer.capacity)
+        assert (card.company_name, card.place_label) == (company.name, offer.place.label)
+        assert card.place_label == "Tielt (bij Tielt-Winge, Vlaanderen)"
+        assert (card.has_slots, card.places_left) == (offer.has_slots, offer.places_left)
+    assert cards[placement.id].places_left == 4 and cards[visit.id].has_slots
