@@ -14,6 +14,8 @@ from babel import dates, numbers
 from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from markupsafe import Markup
 
 _NULL = NullTranslations()
 
@@ -98,6 +100,25 @@ def _formatted_decimal(number, _kind, pattern, locale):  # 2 and 2.0 are one key
     return numbers.format_decimal(number, pattern, locale=locale)
 
 
+@pass_context
+def _template_gettext(context, string, /, **variables):
+    """Jinja's newstyle gettext (jinja2.ext), asking get_translations() directly: `_` was an
+    alias that looked gettext up and called it through two Context.call layers per string."""
+    text = get_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables  # always a format string, as in Jinja's
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, num, /, **variables):
+    variables.setdefault("num", num)
+    text = get_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app):
     """Templates translate through the same functions (after Flask-Babel's init_app)."""
     app.jinja_env.install_gettext_callables(
@@ -106,3 +127,5 @@ def init_app(app):
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(gettext=_template_gettext, ngettext=_template_ngettext,
+                                 _=_template_gettext)

@@ -85,3 +85,23 @@ def test_each_request_chooses_its_own_language(app, client):
     dutch = app.test_client().get("/zoeken").get_data(as_text=True)
     assert "Find offers" in english and "Aanbod zoeken" not in english
     assert "Aanbod zoeken" in dutch and "Find offers" not in dutch
+
+
+def test_templates_translate_escape_and_count_as_jinja_does(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ _('Search') }}|{{ gettext('Search') }}") == \
+            "Zoeken|Zoeken"
+        assert render_template_string(
+            "{{ ngettext('%(num)d place left on %(when)s', '%(num)d places left on %(when)s', "
+            "n, when=w) }}", n=2, w="<b>ma</b>") == "Nog 2 plaatsen vrij op &lt;b&gt;ma&lt;/b&gt;"
+        assert render_template_string(
+            "{% trans n=3 %}{{ n }} item{% pluralize %}{{ n }} items{% endtrans %}") == "3 items"
+        assert render_template_string("{{ _('100%% sure') }}") == "100% sure"
+
+
+def test_a_template_may_name_a_variable_num_or_string(app):
+    with app.test_request_context("/"):
+        assert render_template_string(
+            "{{ ngettext('%(num)s offer found', '%(num)s offers found', 1200, num='1.200') }}"
+        ) == "1.200 resultaten gevonden"
+        assert render_template_string("{{ _('%(string)s', string='x') }}") == "x"
