@@ -1,6 +1,5 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
@@ -12,7 +11,6 @@ from portal.matching.reasons import describe_reason, format_km
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import weights_for_school
 from portal.offers.slots import open_slots_by_offer
-from portal.organisations.models import School
 from portal.organisations.services import school_of
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
@@ -34,8 +32,7 @@ def search():
     form.offer_type.kept_as = ("types", locale)
     form.sector.kept_as = form.level.kept_as = (
         "taxonomy", str(db.engine.url), catalogue_ids[2], locale)
-    # with what the ranking reads of it (its place and sectors) in the same statement
-    school = school_of(current_user, joinedload(School.place), joinedload(School.sectors))
+    school = school_of(current_user)
     if school is None:
         del form.max_km  # distances are measured from a school; a visitor has none
     result = None

@@ -35,12 +35,12 @@ from portal.text import clean_text
 MAIN_LOCATION = "Hoofdvestiging"
 
 
-def _organisation_of(user, model, options=()):
+def _organisation_of(user, model):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
         select(model).join(Membership, Membership.organisation_id == model.id)
-        .where(Membership.user_id == user.id).options(*options).limit(1)
+        .where(Membership.user_id == user.id).limit(1)
     )
 
 
@@ -49,9 +49,8 @@ def company_of(user):
     return _organisation_of(user, Company)
 
 
-def school_of(user, *options):
-    """The school the user works for, or None; `options`: loader options (e.g. joinedload)."""
-    return _organisation_of(user, School, options)
+def school_of(user):
+    return _organisation_of(user, School)
 
 
 def technocentrum_of(user):
