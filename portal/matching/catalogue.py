@@ -31,6 +31,9 @@ class Vocabulary:
     words: list = field(default_factory=list)  # sorted, distinct
     ids: dict = field(default_factory=dict)  # word -> id
     word_of: dict = field(default_factory=dict)  # id -> word
+    # searched word -> {word id: score} (plan.make_plan), for this vocabulary: popular words
+    # are searched again and again, and matching one scans every word
+    matches: dict = field(default_factory=dict)
 
 
 def _key():

@@ -65,9 +65,7 @@ def make_plan(filters, school, weights, catalogue_ids=None):
     token_words = []
     vocabulary = catalogue.vocabulary(highest_word) if query.tokens else None
     if query.tokens:
-        for token in query.tokens:
-            found = matching_words(token, vocabulary.words)
-            token_words.append({vocabulary.ids[word]: value for word, value in found.items()})
+        token_words = [_matches(vocabulary, token) for token in query.tokens]
     family = _chamber_family(chamber_ids, parents)
     places = catalogue.places(highest_place) if origin is not None else {}
     return Plan(query=query, weights=weights, sector_id=filters.sector_id,
@@ -75,6 +73,22 @@ def make_plan(filters, school, weights, catalogue_ids=None):
                 vocabulary=vocabulary, places=places,
                 places_version=highest_place,
                 distances=_distances(query, places, highest_place))
+
+
+KEPT_MATCHES = 4096
+
+
+def _matches(vocabulary, token):
+    """{word id: score} of the index words matching a searched word, kept with the vocabulary
+    (a new word makes a new vocabulary). Callers only read it."""
+    found = vocabulary.matches.get(token)
+    if found is None:
+        if len(vocabulary.matches) >= KEPT_MATCHES:
+            vocabulary.matches.clear()
+        found = vocabulary.matches[token] = {
+            vocabulary.ids[word]: value
+            for word, value in matching_words(token, vocabulary.words).items()}
+    return found
 
 
 _DISTANCES = {}  # (origin, places) -> {place id: km}: the same school searches again
