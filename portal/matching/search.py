@@ -203,10 +203,13 @@ def _room(store, plan):
     low = max(first, today).toordinal()
     high = last.toordinal() if last is not None else np.iinfo(np.int64).max // ROOM_SPAN
     need = query.group_size or 1
+    # day * ROOM_SPAN + room, compared without dividing: the day in [low, high], the room at
+    # least `need` (the low bits)
+    lowest = low * ROOM_SPAN
+    beyond = min((high + 1) * ROOM_SPAN, int(np.iinfo(np.int64).max))
 
     def fitting(values):
-        days, room = values // ROOM_SPAN, values % ROOM_SPAN
-        return (days >= low) & (days <= high) & (room >= need)
+        return (values >= lowest) & (values < beyond) & ((values & (ROOM_SPAN - 1)) >= need)
 
     group_activity = store.capacity == NONE
     dated = store.slots.where(fitting, store.stale)
