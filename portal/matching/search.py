@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.geo.labels import format_label
@@ -99,17 +99,19 @@ class OfferCard:
         return (self.capacity or 0) - self.places_taken
 
 
+_CARDS = (select(Offer.id, Offer.title, Offer.offer_type, Offer.description, Offer.capacity,
+                 Offer.places_taken, Organisation.name, Place.name, Province.name,
+                 Place.distinguisher)
+          .join(Organisation, Organisation.id == Offer.company_id)
+          .join(Place, Place.id == Offer.place_id).join(Province, Province.id == Place.province_id)
+          .where(Offer.id.in_(bindparam("offer_ids", expanding=True))))
+
+
 def _cards(offer_ids):
     """{offer id: OfferCard} of these offers."""
     if not offer_ids:
         return {}
-    rows = db.session.execute(
-        select(Offer.id, Offer.title, Offer.offer_type, Offer.description, Offer.capacity,
-               Offer.places_taken, Organisation.name, Place.name, Province.name,
-               Place.distinguisher)
-        .join(Organisation, Organisation.id == Offer.company_id)
-        .join(Place, Place.id == Offer.place_id).join(Province, Province.id == Place.province_id)
-        .where(Offer.id.in_(offer_ids)))
+    rows = db.session.execute(_CARDS, {"offer_ids": offer_ids})
     return {row[0]: OfferCard(*row[:7], place_label=format_label(*row[7:])) for row in rows}
 
 

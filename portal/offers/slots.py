@@ -4,7 +4,7 @@ skips the school holidays, changes their room, and removes those nobody asked fo
 from datetime import date, time
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal import security
 from portal.audit import record_event
@@ -159,22 +159,26 @@ class OpenSlot(NamedTuple):
     room: int
 
 
+_ORDER = (Slot.day, Slot.starts_at, Slot.id)
+_NUMBERED = (select(Slot.id, func.row_number().over(partition_by=Slot.offer_id,
+                                                    order_by=_ORDER).label("number"))
+             .where(Slot.offer_id.in_(bindparam("offer_ids", expanding=True)),
+                    Slot.day >= bindparam("today"), Slot.taken < Slot.capacity).subquery())
+_OPEN_SLOTS = (select(Slot.id, Slot.offer_id, Slot.day, Slot.starts_at, Slot.ends_at,
+                      Slot.capacity - Slot.taken)
+               .join(_NUMBERED, _NUMBERED.c.id == Slot.id)
+               .where(_NUMBERED.c.number <= bindparam("per_offer"))
+               .order_by(Slot.offer_id, *_ORDER))
+
+
 def open_slots_by_offer(offer_ids, today=None, per_offer=3):
     """{offer id: its next `per_offer` slots with room, as OpenSlot} for a page of offers, in
     one query that reads no more than those (an offer may have a slot every week)."""
     if not offer_ids:
         return {}
-    today = today or local_today()
-    order = (Slot.day, Slot.starts_at, Slot.id)
-    numbered = (select(Slot.id, func.row_number().over(partition_by=Slot.offer_id,
-                                                        order_by=order).label("number"))
-                .where(Slot.offer_id.in_(offer_ids), Slot.day >= today,
-                       Slot.taken < Slot.capacity).subquery())
-    rows = db.session.execute(
-        select(Slot.id, Slot.offer_id, Slot.day, Slot.starts_at, Slot.ends_at,
-               Slot.capacity - Slot.taken)
-        .join(numbered, numbered.c.id == Slot.id)
-        .where(numbered.c.number <= per_offer).order_by(Slot.offer_id, *order))
+    rows = db.session.execute(_OPEN_SLOTS, {"offer_ids": list(offer_ids),
+                                            "today": today or local_today(),
+                                            "per_offer": per_offer})
     found = {}
     for row in rows:
         found.setdefault(row[1], []).append(OpenSlot(*row))
