@@ -2,7 +2,7 @@
 import contextlib
 import math
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
 from flask import abort, g, render_template, request, url_for
@@ -136,15 +136,33 @@ def register_template_globals(app):
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["groupby_optgroup"] = group_options
     app.jinja_env.filters["slot_when"] = slot_when
+    app.jinja_env.filters["slot_line"] = slot_line
     app.jinja_env.filters["datetime_short"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
 
 
 def slot_when(slot):
     """A slot's date and times as people say them: "di 3 mrt 2026, 9:00-11:30"."""
-    return "{}, {}\u2013{}".format(format_date(slot.day, "EEE d MMM yyyy"),
-                                   slot.starts_at.strftime("%-H:%M"),
-                                   slot.ends_at.strftime("%-H:%M"))
+    return _when(slot.day, slot.starts_at, slot.ends_at, get_locale())
+
+
+def slot_line(slot):
+    """"3 places left on di 3 mrt 2026, 9:00-11:30", of a slot with room (a list of offers
+    shows up to three per offer)."""
+    return _line(slot.room, slot.day, slot.starts_at, slot.ends_at, get_locale())
+
+
+# Pages repeat the same dates and rooms: the text depends only on these and the locale.
+@lru_cache(maxsize=4096)
+def _when(day, starts_at, ends_at, _locale):
+    return "{}, {}\u2013{}".format(format_date(day, "EEE d MMM yyyy"),
+                                   starts_at.strftime("%-H:%M"), ends_at.strftime("%-H:%M"))
+
+
+@lru_cache(maxsize=4096)
+def _line(room, day, starts_at, ends_at, locale):
+    return ngettext("%(num)d place left on %(when)s", "%(num)d places left on %(when)s", room,
+                    when=_when(day, starts_at, ends_at, locale))
 
 
 def group_options(field):

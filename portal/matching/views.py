@@ -16,7 +16,7 @@ from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
 
 bp = Blueprint("matching", __name__, url_prefix="/zoeken")
-bp.add_app_template_global(describe_reason)
+bp.add_app_template_filter(describe_reason, "reason")
 bp.add_app_template_filter(format_km, "km")
 
 
