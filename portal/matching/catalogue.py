@@ -49,7 +49,7 @@ _HIGHEST = select(select(func.max(Place.id)).scalar_subquery(),
 def highest_ids():
     """(highest place id, highest word id, taxonomy version): one cheap statement tells what
     changed."""
-    row = db.session.execute(_HIGHEST).one()
+    row = db.session.connection().execute(_HIGHEST).one()  # Core: no ORM layer needed
     return row[0] or 0, row[1] or 0, row[2]
 
 

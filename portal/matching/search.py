@@ -111,7 +111,7 @@ def _cards(offer_ids):
     """{offer id: OfferCard} of these offers."""
     if not offer_ids:
         return {}
-    rows = db.session.execute(_CARDS, {"offer_ids": offer_ids})
+    rows = db.session.connection().execute(_CARDS, {"offer_ids": offer_ids})
     return {row[0]: OfferCard(*row[:7], place_label=format_label(*row[7:])) for row in rows}
 
 

@@ -176,9 +176,8 @@ def open_slots_by_offer(offer_ids, today=None, per_offer=3):
     one query that reads no more than those (an offer may have a slot every week)."""
     if not offer_ids:
         return {}
-    rows = db.session.execute(_OPEN_SLOTS, {"offer_ids": list(offer_ids),
-                                            "today": today or local_today(),
-                                            "per_offer": per_offer})
+    rows = db.session.connection().execute(_OPEN_SLOTS, {
+        "offer_ids": list(offer_ids), "today": today or local_today(), "per_offer": per_offer})
     found = {}
     for row in rows:
         found.setdefault(row[1], []).append(OpenSlot(*row))
