@@ -21,7 +21,6 @@ from portal.geo.models import Place, Province
 from portal.matching import store as stores
 from portal.matching.plan import CHAMBER, CLASS_NAME, EXACT, OTHER, area_of, make_plan
 from portal.matching.rules import (
-    BUSY_FULL,
     DEFAULT_RADIUS_KM,
     DEFAULT_WEIGHTS,
     Facts,
@@ -323,12 +322,8 @@ def _scores(store, plan, positions, texts, klass):
         for text in texts:
             summed = summed + text
         total = total + weights.text * (summed / len(texts)) / 100
-    busy, requests = store.busy_companies()
-    if len(busy):
-        penalty = -weights.fairness * np.minimum(1.0, requests / BUSY_FULL)
-        companies = store.company[positions]
-        at = np.minimum(np.searchsorted(busy, companies), len(busy) - 1)
-        total = total + np.where(busy[at] == companies, penalty[at], 0.0)
+    if store.busy:
+        total = total + store.fairness_points(weights.fairness)[store.company[positions]]
     return total
 
 

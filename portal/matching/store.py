@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from portal.matching import changes
-from portal.matching.rules import BUSY_FROM
+from portal.matching.rules import BUSY_FROM, BUSY_FULL
 
 MODES = ("company", "school", "online")
 COMPANY, SCHOOL, ONLINE = range(3)
@@ -196,7 +196,7 @@ class Store:
     # id lower than the highest are in `tail` (id -> position) until the next rebuild.
     ordered: int = 0
     tail: dict = field(default_factory=dict)
-    _busy: tuple = None  # busy_companies(), made when first asked
+    _busy: tuple = None  # (weight, fairness_points(weight)), made when first asked
 
     @property
     def size(self):
@@ -254,6 +254,7 @@ class Store:
     def _read_again(self, connection, today, offer_ids):
         dialect = connection.dialect.name
         listed = ",".join(str(int(i)) for i in offer_ids)
+        self._busy = None  # companies' requests, or an offer's company, may change
         self._count_requests_again(connection, offer_ids, listed)
         where = _FINDABLE + " AND o.id IN (" + listed + ")"
         rows = connection.execute(text(_offers_sql(dialect, where))).all()
@@ -280,14 +281,18 @@ class Store:
             for name, links in self.links().items():
                 links.changed[position] = tuple(linked[name].get(offer_id, ()))
 
-    def busy_companies(self):
-        """(company ids, their open requests) of the companies with BUSY_FROM or more, ids
-        ascending: what the fairness rule takes points from."""
-        if self._busy is None:
-            busy = sorted((c, n) for c, n in self.busy.items() if n >= BUSY_FROM)
-            self._busy = (np.array([c for c, _n in busy], dtype=np.int64),
-                          np.array([n for _c, n in busy], dtype=np.float64))
-        return self._busy
+    def fairness_points(self, weight):
+        """The fairness rule's points per company id (rules._fairness: -weight * min(1,
+        requests / BUSY_FULL) from BUSY_FROM open requests on, else 0), for any company id in
+        the arrays. Made when first asked for a weight, again after a change."""
+        if self._busy is None or self._busy[0] != weight:
+            top = max(int(self.company.max(initial=0)), max(self.busy, default=0)) + 1
+            points = np.zeros(top)
+            for company, requests in self.busy.items():
+                if requests >= BUSY_FROM:
+                    points[company] = -weight * min(1.0, requests / BUSY_FULL)
+            self._busy = (weight, points)
+        return self._busy[1]
 
     def _count_requests_again(self, connection, offer_ids, listed):
         """The open requests of the changed offers' companies (also of a deleted offer's
