@@ -107,7 +107,9 @@ def _template_gettext(context, string, /, **variables):
     text = get_translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables  # always a format string, as in Jinja's
+    if not variables and "%" not in text:
+        return text  # what formatting would give
+    return text % variables  # always a format string, as in Jinja's ("%%" is "%")
 
 
 @pass_context

@@ -136,7 +136,7 @@ def register_template_globals(app):
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["groupby_optgroup"] = group_options
     app.jinja_env.filters["slot_when"] = slot_when
-    app.jinja_env.filters["slot_line"] = slot_line
+    app.jinja_env.filters["slot_lines"] = slot_lines
     app.jinja_env.filters["datetime_short"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
 
@@ -146,10 +146,12 @@ def slot_when(slot):
     return _when(slot.day, slot.starts_at, slot.ends_at, get_locale())
 
 
-def slot_line(slot):
-    """"3 places left on di 3 mrt 2026, 9:00-11:30", of a slot with room (a list of offers
-    shows up to three per offer)."""
-    return _line(slot.room, slot.day, slot.starts_at, slot.ends_at, get_locale())
+def slot_lines(slots):
+    """"3 places left on di 3 mrt 2026, 9:00-11:30" of each slot with room, one per line (a
+    list of offers shows up to three per offer)."""
+    locale = get_locale()
+    return Markup("<br>").join(_line(slot.room, slot.day, slot.starts_at, slot.ends_at, locale)
+                               for slot in slots)
 
 
 # Pages repeat the same dates and rooms: the text depends only on these and the locale.

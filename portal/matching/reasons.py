@@ -1,5 +1,7 @@
 """Sentences for the reasons the matching rules give, in the visitor's language."""
-from portal.i18n import format_decimal
+from functools import lru_cache
+
+from portal.i18n import format_decimal, get_locale
 from portal.i18n import gettext as _
 
 
@@ -10,6 +12,11 @@ def format_km(value):
 
 def describe_reason(reason):
     """One short phrase for a rules.Reason, e.g. "12.5 km from your school"."""
+    return _described(reason, get_locale())
+
+
+@lru_cache(maxsize=4096)  # a page's reasons repeat; the phrase depends on these two only
+def _described(reason, _locale):
     key = (reason.rule, reason.code)
     if key == ("distance", "km"):
         return _("%(km)s km from your school", km=format_km(reason.value))
