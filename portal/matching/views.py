@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -46,5 +46,7 @@ def search():
             weights=weights_for_school(school), catalogue_ids=catalogue_ids)
     status = 200 if result is not None else 400
     slots = open_slots_by_offer([offer.id for _r, offer in result.hits]) if result else {}
+    # a page's link is this and its number: one url_for rather than one per page
+    page_link = url_for("matching.search", **form.link_args(), page="")
     return render_template("matching/search.html", form=form, result=result, slots=slots,
-                           school=school, link_args=form.link_args()), status
+                           school=school, page_link=page_link), status
