@@ -17,3 +17,10 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def database_key():
+    """The URL of the database the session works on: what a process keeps per database is
+    kept under it (tests bind sessions to a connection of their own)."""
+    bind = db.session.get_bind()
+    return str(getattr(bind, "url", None) or bind.engine.url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
+from portal.extensions import database_key, db
 from portal.geo.models import Place
 from portal.matching.index import search_words
 from portal.matching.rules import Area
@@ -36,11 +36,6 @@ class Vocabulary:
     matches: dict = field(default_factory=dict)
 
 
-def _key():
-    bind = db.session.get_bind()
-    return str(getattr(bind, "url", None) or bind.engine.url)
-
-
 _HIGHEST = select(select(func.max(Place.id)).scalar_subquery(),
                   select(func.max(search_words.c.id)).scalar_subquery(),
                   current_version())
@@ -55,7 +50,7 @@ def highest_ids():
 
 def sector_parents(version):
     """{sector id: its chamber's id (itself for a chamber)}; `version`: see highest_ids()."""
-    key = _key()
+    key = database_key()
     cached = _sectors.get(key)
     if cached is None or cached[0] != version:
         parents = {sector_id: parent_id or sector_id for sector_id, parent_id in
@@ -67,7 +62,7 @@ def sector_parents(version):
 
 def places(highest):
     """{place id: Area} of every place; `highest` is the first of highest_ids()."""
-    key = _key()
+    key = database_key()
     cached = _places.get(key)
     if cached is None or cached[0] != highest:
         rows = db.session.execute(select(Place.id, Place.latitude, Place.longitude,
@@ -81,7 +76,7 @@ def places(highest):
 
 def vocabulary(highest):
     """The words of the word index, sorted, with their ids; `highest`: see highest_ids()."""
-    key = _key()
+    key = database_key()
     with _lock:
         current = _vocabularies.get(key) or Vocabulary()
     if current.highest == highest:

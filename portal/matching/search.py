@@ -28,7 +28,7 @@ from portal.matching.rules import (
 )
 from portal.matching.store import MODES, NONE, ONLINE, ROOM_SPAN, SCHOOL
 from portal.matching.words import combine
-from portal.offers.models import Offer
+from portal.offers.models import Offer, Places
 from portal.organisations.models import Organisation
 
 # The most SQL statements one search runs, however many offers there are (a test holds it
@@ -76,7 +76,7 @@ class _Found:
 
 
 @dataclass(frozen=True)
-class OfferCard:
+class OfferCard(Places):
     """An offer as a list of results shows it: read for a page in one statement, without the
     ORM (which took longer to make the page's 80 objects than the search itself)."""
 
@@ -88,14 +88,6 @@ class OfferCard:
     places_taken: int
     company_name: str
     place_label: str
-
-    @property
-    def has_slots(self):
-        return self.capacity is None
-
-    @property
-    def places_left(self):
-        return (self.capacity or 0) - self.places_taken
 
 
 _CARDS = (select(Offer.id, Offer.title, Offer.offer_type, Offer.description, Offer.capacity,

@@ -304,7 +304,6 @@ class Store:
             return
         counted = dict(connection.execute(text(_REQUESTS_SQL.format(
             where="o.company_id IN (" + ",".join(str(int(c)) for c in companies) + ")"))).all())
-        self._busy = None
         for company in companies:
             if counted.get(company):
                 self.busy[company] = counted[company]

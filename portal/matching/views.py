@@ -2,7 +2,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.extensions import db
+from portal.extensions import database_key
 from portal.i18n import get_locale
 from portal.i18n import lazy_gettext as _l
 from portal.matching import catalogue
@@ -31,7 +31,7 @@ def search():
     locale = str(get_locale())
     form.offer_type.kept_as = ("types", locale)
     form.sector.kept_as = form.level.kept_as = (
-        "taxonomy", str(db.engine.url), catalogue_ids[2], locale)
+        "taxonomy", database_key(), catalogue_ids[2], locale)
     school = school_of(current_user)
     if school is None:
         del form.max_km  # distances are measured from a school; a visitor has none

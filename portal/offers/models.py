@@ -46,7 +46,21 @@ offer_levels = Table(
 )
 
 
-class Offer(TimestampMixin, Base):
+class Places:
+    """What an offer's `capacity` and `places_taken` say, for the model and for the cards a
+    search reads without it (portal.matching.search.OfferCard)."""
+
+    @property
+    def has_slots(self):
+        """Group activities happen on slots; placements have places."""
+        return self.capacity is None
+
+    @property
+    def places_left(self):
+        return (self.capacity or 0) - self.places_taken
+
+
+class Offer(Places, TimestampMixin, Base):
     __tablename__ = "offers"
     __table_args__ = (
         Index("ix_offers_status_type", "status", "offer_type"),
@@ -120,15 +134,6 @@ class Offer(TimestampMixin, Base):
                          order_by="(Slot.day, Slot.starts_at, Slot.id)")
     revisions = relationship("OfferRevision", back_populates="offer",
                              cascade="all, delete-orphan", order_by="OfferRevision.id")
-
-    @property
-    def has_slots(self):
-        """Group activities happen on slots; placements have places."""
-        return self.capacity is None
-
-    @property
-    def places_left(self):
-        return (self.capacity or 0) - self.places_taken
 
     @property
     def is_full(self):

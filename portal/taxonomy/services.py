@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.extensions import database_key, db
 from portal.i18n import get_locale
 from portal.seeds import read_seed
 from portal.taxonomy.holidays import load_seeded_holidays
@@ -90,8 +90,7 @@ _kept_lock = threading.Lock()
 def kept_taxonomy(version):
     """(sectors, levels) in their order, as Kept rows, read again only when `version`
     (portal.taxonomy.version, read by the caller) differs from the one they were read at."""
-    bind = db.session.get_bind()
-    key = str(getattr(bind, "url", None) or bind.engine.url)
+    key = database_key()
     found = _kept.get(key)
     if found is None or found[0] != version:
         sectors = tuple(Kept(s.id, s.code, s.name, s.name_en, s.parent_id) for s in all_sectors())
