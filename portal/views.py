@@ -141,6 +141,16 @@ def register_template_globals(app):
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
 
 
+_MARK = 9876543210
+
+
+def links_by_id(endpoint, argument):
+    """A function id -> url_for(endpoint, argument=id) that asks url_for once: a list of
+    results spent some 10 µs a row building its links."""
+    head, tail = url_for(endpoint, **{argument: _MARK}).split(str(_MARK))
+    return lambda value: f"{head}{int(value)}{tail}"
+
+
 def slot_when(slot):
     """A slot's date and times as people say them: "di 3 mrt 2026, 9:00-11:30"."""
     return _when(slot.day, slot.starts_at, slot.ends_at, get_locale())

@@ -1,6 +1,8 @@
 """Sentences for the reasons the matching rules give, in the visitor's language."""
 from functools import lru_cache
 
+from markupsafe import Markup
+
 from portal.i18n import format_decimal, get_locale
 from portal.i18n import gettext as _
 
@@ -10,13 +12,20 @@ def format_km(value):
     return format_decimal(value, "#,##0.#")
 
 
-def describe_reason(reason):
-    """One short phrase for a rules.Reason, e.g. "12.5 km from your school"."""
-    return _described(reason, get_locale())
+def reasons_line(reasons):
+    """A result's reasons as one line of phrases, each in a span of class "reason"."""
+    return _line(tuple(reasons), get_locale())
+
+
+@lru_cache(maxsize=4096)  # results repeat the same reasons
+def _line(reasons, locale):
+    return Markup(" · ").join(Markup('<span class="reason">{}</span>').format(
+        _described(reason, locale)) for reason in reasons)
 
 
 @lru_cache(maxsize=4096)  # a page's reasons repeat; the phrase depends on these two only
 def _described(reason, _locale):
+    """One short phrase for a rules.Reason, e.g. "12.5 km from your school"."""
     key = (reason.rule, reason.code)
     if key == ("distance", "km"):
         return _("%(km)s km from your school", km=format_km(reason.value))

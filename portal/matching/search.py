@@ -162,26 +162,32 @@ def _find(store, plan, filters):
 def _fits(store, plan):
     """Whether each offer meets the hard rules but distance and room; and per searched word
     each offer's best word score (0: none)."""
-    stale = store.stale
-    fits = store.until >= plan.query.today.toordinal()
+    today = plan.query.today.toordinal()
+    fits = store.kept(("until", today), lambda: store.until >= today)
     if plan.offer_type:
-        fits &= store.kind == store.kind_code(plan.offer_type)
+        code = store.kind_code(plan.offer_type)
+        fits = fits & store.kept(("kind", code), lambda: store.kind == code)
     level_id = plan.query.level_id
     if level_id:
-        fits &= store.levels.having({level_id}, stale)
+        fits = fits & _having(store, "levels", frozenset([level_id]))
     if plan.sector_id and plan.family:
-        fits &= store.sectors.having(plan.family, stale)
+        fits = fits & _having(store, "sectors", frozenset(plan.family))
     group = plan.query.group_size
     if group is not None:
-        fits &= (store.capacity != NONE) | (
+        fits = fits & ((store.capacity != NONE) | (
             ((store.max_group == NONE) | (store.max_group >= group))
-            & ((store.min_group == NONE) | (store.min_group <= group)))
+            & ((store.min_group == NONE) | (store.min_group <= group))))
     texts = []
     for words in plan.token_words:
-        text = store.words.best(words, stale)
-        fits &= text > 0
+        text = store.words.best(words, store.stale)
+        fits = fits & (text > 0)
         texts.append(text)
     return fits, texts
+
+
+def _having(store, links, values):
+    """Whether each offer has one of these sectors or levels (a frozenset), kept."""
+    return store.kept((links, values), lambda: getattr(store, links).having(values, store.stale))
 
 
 def _room(store, plan):
@@ -196,16 +202,11 @@ def _room(store, plan):
     low = max(first, today).toordinal()
     high = last.toordinal() if last is not None else np.iinfo(np.int64).max // ROOM_SPAN
     need = query.group_size or 1
-    # day * ROOM_SPAN + room, compared without dividing: the day in [low, high], the room at
-    # least `need` (the low bits)
+    # day * ROOM_SPAN + room: the day in [low, high], the room at least `need` (the low bits)
     lowest = low * ROOM_SPAN
     beyond = min((high + 1) * ROOM_SPAN, int(np.iinfo(np.int64).max))
-
-    def fitting(values):
-        return (values >= lowest) & (values < beyond) & ((values & (ROOM_SPAN - 1)) >= need)
-
-    group_activity = store.capacity == NONE
-    dated = store.slots.where(fitting, store.stale)
+    group_activity = store.kept(("group activity",), lambda: store.capacity == NONE)
+    dated = store.slots.with_room(lowest, beyond, need, store.stale)
     placement = ~group_activity
     if query.period is not None:
         placement &= ((store.starts == NONE) | (store.starts <= last.toordinal())) & (
@@ -219,11 +220,15 @@ def _reach(store, plan):
     (rules.beyond_reach)."""
     if plan.query.origin is None:
         return None
-    distance = _of_place(_by_place(plan).distance, store.place, np.inf)
-    travels = (store.mode == SCHOOL) & (store.travel != NONE)
+    school = (plan.query.origin, plan.places_version)
+    distance = store.kept(("distance", *school), lambda: _of_place(
+        _by_place(plan).distance, store.place, np.inf))
+    travels = store.kept(("travels",), lambda: (store.mode == SCHOOL) & (store.travel != NONE))
+    # online, or within the company's travel distance: the same for every search of the school
+    reached = store.kept(("reached", *school), lambda: (store.mode == ONLINE) | (
+        travels & (distance <= store.travel)))
     radius = plan.query.max_km if plan.query.max_km is not None else np.inf
-    limit = np.where(travels, store.travel, radius)
-    return (store.mode == ONLINE) | (distance <= limit)
+    return reached | (~travels & (distance <= radius))
 
 
 # --- soft rules ------------------------------------------------------------------------
@@ -289,9 +294,9 @@ def _classes(store, plan, positions):
     query = plan.query
     klass = np.full(len(positions), OTHER, dtype=np.int8)
     if plan.family:
-        klass[store.sectors.having(plan.family, store.stale)[positions]] = CHAMBER
+        klass[_having(store, "sectors", frozenset(plan.family))[positions]] = CHAMBER
     if query.sector_ids:
-        klass[store.sectors.having(query.sector_ids, store.stale)[positions]] = EXACT
+        klass[_having(store, "sectors", frozenset(query.sector_ids))[positions]] = EXACT
     return klass
 
 
@@ -315,7 +320,7 @@ def _scores(store, plan, positions, texts, klass):
             summed = summed + text
         total = total + weights.text * (summed / len(texts)) / 100
     if store.busy:
-        total = total + store.fairness_points(weights.fairness)[store.company[positions]]
+        total = total + store.fairness_points(weights.fairness)[positions]
     return total
 
 

@@ -30,6 +30,9 @@ REBUILD_FROM = 2000
 STALE_AFTER = (changes.KEEP_HOURS - 1) * 3600
 # Offers read again per statement.
 CHUNK = 2000
+# Arrays kept for the searches to come (Store.kept): at 250,000 offers a mask takes 0.25 MB,
+# a school's distances 2 MB.
+KEPT_BYTES = 32 * 1024 * 1024
 
 
 def _ordinal(dialect, column):
@@ -59,19 +62,25 @@ class _Values:
 
 
 class Dated(_Values):
-    """A group activity's dates with room (day * ROOM_SPAN + room), sorted by offer."""
+    """A group activity's dates with room (day * ROOM_SPAN + room), in the order of the
+    values: the dates of a wanted day or period are one slice."""
 
     def __init__(self, owners, values):
         super().__init__()
-        self.owners = np.asarray(owners, dtype=np.int32)
-        self.values = np.asarray(values, dtype=np.int64)
+        values = np.asarray(values, dtype=np.int64)
+        order = np.argsort(values, kind="stable")
+        self.owners = np.asarray(owners, dtype=np.int32)[order]
+        self.values = values[order]
 
-    def where(self, test, stale):
-        """Whether each offer has a value passing `test` (a vectorised condition)."""
+    def with_room(self, lowest, beyond, need, stale):
+        """Whether each offer has a value from `lowest` up to `beyond` (a day, packed as
+        above) with room for `need`."""
+        start, stop = np.searchsorted(self.values, [lowest, beyond])
+        values = self.values[start:stop]
         found = np.zeros(len(stale), dtype=bool)
-        found[self.owners[test(self.values)]] = True
-        self._patch(found, stale, lambda values: bool(np.any(test(np.asarray(
-            values, dtype=np.int64)))) if values else False)
+        found[self.owners[start:stop][(values & (ROOM_SPAN - 1)) >= need]] = True
+        self._patch(found, stale, lambda values: any(
+            lowest <= value < beyond and value & (ROOM_SPAN - 1) >= need for value in values))
         return found
 
     def rebuilt(self, stale, back=None):
@@ -83,8 +92,7 @@ class Dated(_Values):
         owners, values = np.concatenate(owners), np.concatenate(values)
         if back is not None:
             owners = back[owners]
-        order = np.argsort(owners, kind="stable")
-        return Dated(owners[order], values[order])
+        return Dated(owners, values)
 
 
 class Postings(_Values):
@@ -196,11 +204,26 @@ class Store:
     # id lower than the highest are in `tail` (id -> position) until the next rebuild.
     ordered: int = 0
     tail: dict = field(default_factory=dict)
-    _busy: tuple = None  # (weight, fairness_points(weight)), made when first asked
+    _kept: dict = field(default_factory=dict)  # see kept()
 
     @property
     def size(self):
         return len(self.ids)
+
+    def kept(self, key, make):
+        """The array make() returns, kept under `key` until the offers change: what searches
+        ask alike (the offers of a sector, a level, a type; the distances from a school...).
+        It is read-only: callers combine it into new arrays. The least recently used go when
+        the kept arrays pass KEPT_BYTES."""
+        found = self._kept.pop(key, None)
+        if found is None:
+            found = make()
+            found.flags.writeable = False
+            held = sum(array.nbytes for array in self._kept.values())
+            while self._kept and held + found.nbytes > KEPT_BYTES:
+                held -= self._kept.pop(next(iter(self._kept))).nbytes
+        self._kept[key] = found  # the most recently used last
+        return found
 
     def kind_code(self, name):
         return self.kinds.index(name) if name in self.kinds else -2
@@ -254,7 +277,7 @@ class Store:
     def _read_again(self, connection, today, offer_ids):
         dialect = connection.dialect.name
         listed = ",".join(str(int(i)) for i in offer_ids)
-        self._busy = None  # companies' requests, or an offer's company, may change
+        self._kept.clear()  # what was kept may change (a company's requests, an offer's facts)
         self._count_requests_again(connection, offer_ids, listed)
         where = _FINDABLE + " AND o.id IN (" + listed + ")"
         rows = connection.execute(text(_offers_sql(dialect, where))).all()
@@ -282,17 +305,16 @@ class Store:
                 links.changed[position] = tuple(linked[name].get(offer_id, ()))
 
     def fairness_points(self, weight):
-        """The fairness rule's points per company id (rules._fairness: -weight * min(1,
-        requests / BUSY_FULL) from BUSY_FROM open requests on, else 0), for any company id in
-        the arrays. Made when first asked for a weight, again after a change."""
-        if self._busy is None or self._busy[0] != weight:
+        """The fairness rule's points per offer (rules._fairness of its company: -weight *
+        min(1, requests / BUSY_FULL) from BUSY_FROM open requests on, else 0), kept."""
+        def make():
             top = max(int(self.company.max(initial=0)), max(self.busy, default=0)) + 1
             points = np.zeros(top)
             for company, requests in self.busy.items():
                 if requests >= BUSY_FROM:
                     points[company] = -weight * min(1.0, requests / BUSY_FULL)
-            self._busy = (weight, points)
-        return self._busy[1]
+            return points[self.company]
+        return self.kept(("fairness", weight), make)
 
     def _count_requests_again(self, connection, offer_ids, listed):
         """The open requests of the changed offers' companies (also of a deleted offer's
@@ -334,6 +356,7 @@ class Store:
             self.tail.update(zip(offer_ids, range(start, self.size), strict=True))
 
     def _rebuild(self):
+        self._kept.clear()
         order = np.argsort(self.ids, kind="stable")
         back = None
         if not np.array_equal(order, np.arange(self.size)):

@@ -7,16 +7,17 @@ from portal.i18n import get_locale
 from portal.i18n import lazy_gettext as _l
 from portal.matching import catalogue
 from portal.matching.forms import SearchForm
-from portal.matching.reasons import describe_reason, format_km
+from portal.matching.reasons import format_km, reasons_line
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import weights_for_school
 from portal.offers.slots import open_slots_by_offer
-from portal.organisations.services import school_of
+from portal.organisations.services import school_with_place
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
+from portal.views import links_by_id
 
 bp = Blueprint("matching", __name__, url_prefix="/zoeken")
-bp.add_app_template_filter(describe_reason, "reason")
+bp.add_app_template_filter(reasons_line, "reasons")
 bp.add_app_template_filter(format_km, "km")
 
 
@@ -32,7 +33,7 @@ def search():
     form.offer_type.kept_as = ("types", locale)
     form.sector.kept_as = form.level.kept_as = (
         "taxonomy", database_key(), catalogue_ids[2], locale)
-    school = school_of(current_user)
+    school = school_with_place(current_user)
     if school is None:
         del form.max_km  # distances are measured from a school; a visitor has none
     result = None
@@ -49,4 +50,5 @@ def search():
     # a page's link is this and its number: one url_for rather than one per page
     page_link = url_for("matching.search", **form.link_args(), page="")
     return render_template("matching/search.html", form=form, result=result, slots=slots,
-                           school=school, page_link=page_link), status
+                           school=school, page_link=page_link,
+                           offer_link=links_by_id("offers.detail", "offer_id")), status

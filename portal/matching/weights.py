@@ -6,8 +6,9 @@ chose none, and a visitor, search with the documented defaults (rules.DEFAULT_WE
 """
 import math
 from dataclasses import asdict, fields
+from functools import cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import security
@@ -41,18 +42,24 @@ def weights_for_school(school):
     (should two cover it), the lower id on a tie."""
     if school is None or school.place_id is None:
         return DEFAULT_WEIGHTS
-    covering = technocentrum_provinces.c
-    row = db.session.execute(
-        select(*(getattr(MatchingWeights, name) for name in RULES))
-        .select_from(technocentrum_provinces)
-        .join(Place, Place.province_id == covering.province_id)
-        .outerjoin(MatchingWeights, MatchingWeights.technocentrum_id == covering.technocentrum_id)
-        .where(Place.id == school.place_id)
-        .order_by(MatchingWeights.id.is_(None), covering.technocentrum_id)
-        .limit(1)).first()
+    row = db.session.execute(_weights_of_place(), {"place_id": school.place_id}).first()
     if row is None or row.region is None:
         return DEFAULT_WEIGHTS
     return _weights(row)
+
+
+@cache
+def _weights_of_place():
+    """The statement of weights_for_school, built once."""
+    covering = technocentrum_provinces.c
+    return (select(*(getattr(MatchingWeights, name) for name in RULES))
+            .select_from(technocentrum_provinces)
+            .join(Place, Place.province_id == covering.province_id)
+            .outerjoin(MatchingWeights,
+                       MatchingWeights.technocentrum_id == covering.technocentrum_id)
+            .where(Place.id == bindparam("place_id"))
+            .order_by(MatchingWeights.id.is_(None), covering.technocentrum_id)
+            .limit(1))
 
 
 def weights_setting(technocentrum):
