@@ -36,6 +36,9 @@ from portal.organisations.models import Organisation
 # the school's place and sectors, and reading places, sectors or words the process does not
 # know yet.
 MAX_STATEMENTS = 10
+# The best offers are picked by one integer key (score, nearness, id) while it fits in these
+# bits; by numpy's lexsort of the three otherwise (slower, the same order).
+KEY_BITS = 62
 
 __all__ = ["MAX_STATEMENTS", "SearchFilters", "SearchResult", "area_of", "find_offers"]
 
@@ -303,17 +306,20 @@ def _classes(store, plan, positions):
 def _scores(store, plan, positions, texts, klass):
     """rules.points() of these offers, unrounded: the same parts added in the same order."""
     query, weights = plan.query, plan.weights
-    online = store.mode[positions] == ONLINE
+    by_class = (0.0, weights.sector / 2, float(weights.sector))  # OTHER, CHAMBER, EXACT
+    level = float(weights.level) if query.level_id is not None else 0.0
+    period = float(weights.period) if query.period is not None else 0.0
     if query.origin is not None:
+        online = store.mode[positions] == ONLINE
         located = _of_place(_by_place(plan).points, store.place[positions], 0.0)
         total = np.where(online, 0.0 + weights.distance / 2, located)
-    else:
-        total = np.zeros(len(positions))
-    by_class = np.zeros(3)
-    by_class[[EXACT, CHAMBER]] = [float(weights.sector), weights.sector / 2]
-    total = total + by_class[klass]
-    total = total + (float(weights.level) if query.level_id is not None else 0.0)
-    total = total + (float(weights.period) if query.period is not None else 0.0)
+        total = total + np.asarray(by_class)[klass]
+        if level:  # adding 0.0 changes nothing
+            total = total + level
+        if period:
+            total = total + period
+    else:  # no region or distance points: the sum so far is one of three, by sector class
+        total = np.asarray([(value + level) + period for value in by_class])[klass]
     if texts:
         summed = 0.0
         for text in texts:
@@ -324,15 +330,15 @@ def _scores(store, plan, positions, texts, klass):
     return total
 
 
-def _rounded(total):
-    """round(x, 2) of every score, as Python rounds (numpy differs where x * 100 lies on a
-    half: those few are rounded by Python)."""
-    rounded = np.round(total, 2)
+def _cents(total):
+    """round(x, 2) of every score in hundredths, as Python rounds (numpy's rint differs where
+    x * 100 lies on a half: those few are rounded by Python)."""
     hundredths = total * 100
+    cents = np.rint(hundredths)
     halves = np.flatnonzero(np.abs(hundredths - np.floor(hundredths) - 0.5) < 1e-6)
     for at in halves.tolist():
-        rounded[at] = round(float(total[at]), 2)
-    return rounded
+        cents[at] = np.rint(round(float(total[at]), 2) * 100)
+    return cents.astype(np.int64)
 
 
 def _best(store, plan, positions, texts, need):
@@ -340,30 +346,30 @@ def _best(store, plan, positions, texts, need):
     if not len(positions):
         return []
     klass = _classes(store, plan, positions)
-    cents = np.rint(_rounded(_scores(store, plan, positions, texts, klass)) * 100).astype(
-        np.int64)
-    # nearer first; online offers and a visitor's have no distance: after all others
+    cents = _cents(_scores(store, plan, positions, texts, klass))
+    ids = store.ids[positions]
+    # nearer first; online offers have no distance: after all others. A visitor's offers
+    # have none at all: by score, then id.
+    near, near_bits = None, 0
     if plan.query.origin is not None:
         places = _by_place(plan)
-        ranks = places.ranks
-        near = np.where(store.mode[positions] == ONLINE, ranks - 1,
-                        _of_place(places.rank, store.place[positions], ranks - 1))
-    else:
-        ranks, near = 1, np.zeros(len(positions), dtype=np.int64)
-    ids = store.ids[positions]
-    low = int(cents.min())
+        near = np.where(store.mode[positions] == ONLINE, places.ranks - 1,
+                        _of_place(places.rank, store.place[positions], places.ranks - 1))
+        near_bits = int(places.ranks).bit_length()
+    top = int(cents.max())
     id_bits = int(ids.max()).bit_length()
-    near_bits = int(ranks).bit_length()
-    score_bits = (int(cents.max()) - low).bit_length()
-    if id_bits + near_bits + score_bits <= 62:
-        key = ((int(cents.max()) - cents) << (near_bits + id_bits)) | (near << id_bits) | ids
+    score_bits = (top - int(cents.min())).bit_length()
+    if id_bits + near_bits + score_bits <= KEY_BITS:
+        key = ((top - cents) << (near_bits + id_bits)) | ids
+        if near is not None:
+            key |= near << id_bits
         if len(key) > need:
             chosen = np.argpartition(key, need - 1)[:need]
             chosen = chosen[np.argsort(key[chosen])]
         else:
             chosen = np.argsort(key)
     else:
-        chosen = np.lexsort((ids, near, -cents))[:need]
+        chosen = np.lexsort((ids, -cents) if near is None else (ids, near, -cents))[:need]
     return list(zip(positions[chosen].tolist(), klass[chosen].tolist(), strict=True))
 
 

@@ -8,10 +8,10 @@ from portal.i18n import lazy_gettext as _l
 from portal.matching import catalogue
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import format_km, reasons_line
+from portal.matching.school import searching_school
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import weights_for_school
 from portal.offers.slots import open_slots_by_offer
-from portal.organisations.services import school_with_place
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
 from portal.views import links_by_id
@@ -33,7 +33,7 @@ def search():
     form.offer_type.kept_as = ("types", locale)
     form.sector.kept_as = form.level.kept_as = (
         "taxonomy", database_key(), catalogue_ids[2], locale)
-    school = school_with_place(current_user)
+    school = searching_school(current_user)
     if school is None:
         del form.max_km  # distances are measured from a school; a visitor has none
     result = None

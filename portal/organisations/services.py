@@ -1,15 +1,12 @@
 """Use cases of organisations: registering companies and schools, Technocentra and members.
 The profiles, locations and logos organisations keep themselves are in profiles.py."""
-from functools import cache
-
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
 
 from portal import security
 from portal.audit import record_event
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
-from portal.geo.models import Place, Province
+from portal.geo.models import Province
 from portal.geo.services import resolve_place
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES
@@ -43,7 +40,7 @@ def _organisation_of(user, model):
         return None
     return db.session.scalar(
         select(model).join(Membership, Membership.organisation_id == model.id)
-        .where(Membership.user_id == user.id).limit(1)
+        .where(Membership.user_id == user.id).order_by(Membership.id).limit(1)
     )
 
 
@@ -54,22 +51,6 @@ def company_of(user):
 
 def school_of(user):
     return _organisation_of(user, School)
-
-
-@cache
-def _school_with_place():
-    return (select(School).join(Membership, Membership.organisation_id == School.id)
-            .where(Membership.user_id == bindparam("user_id")).limit(1)
-            .options(joinedload(School.place).joinedload(Place.province),
-                     selectinload(School.sectors)))
-
-
-def school_with_place(user):
-    """school_of(user) with what a search reads of it: its place and province in the same
-    statement, its sectors in one more. The statement is built once."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(_school_with_place(), {"user_id": user.id})
 
 
 def technocentrum_of(user):

@@ -1,12 +1,15 @@
-"""The parts the search page writes with once-made pieces: each result's reasons, its link,
-and the teacher's school with what the search reads of it."""
+"""The parts the search page writes with once-made pieces: each result's reasons, its link;
+and the teacher's school as the search reads it."""
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.extensions import db
+from portal import security
+from portal.matching.plan import make_plan
 from portal.matching.reasons import reasons_line
-from portal.matching.rules import Reason
-from portal.organisations.services import school_of, school_with_place
+from portal.matching.rules import DEFAULT_WEIGHTS, Reason
+from portal.matching.school import searching_school
+from portal.matching.search import SearchFilters
+from portal.taxonomy.services import sector_by_code
 from portal.views import links_by_id
 
 
@@ -35,18 +38,30 @@ def test_links_by_id_are_those_url_for_writes(app):
             "bookings.detail", booking_id=7)
 
 
-def test_the_school_with_its_place_is_the_teachers_school_in_two_statements(
+def test_the_searching_school_is_the_teachers_school_in_two_statements(
         app, make, count_queries):
     teacher = make.user()
     school = make.school(teacher=teacher, place="Goes (Zeeland)", sectors=("metaal", "bouw"))
-    other = make.user()
-    school_id, _ids = school.id, (teacher.id, other.id)  # loaded before they leave the session
-    db.session.expunge_all()  # nothing of it in the identity map
+    company_member = make.user(security.COMPANY_MEMBER)
+    make.company(owner=company_member)
+    assert teacher.id and company_member.id  # loaded before the count
     with count_queries() as statements:
-        found = school_with_place(teacher)
-        facts = (found.place.label, found.place.latitude, sorted(s.code for s in found.sectors))
+        found = searching_school(teacher)
     assert len(statements) == 2
-    assert found.id == school_id == school_of(teacher).id
-    assert facts[0] == "Goes (Zeeland)" and facts[2] == ["bouw", "metaal"]
-    assert school_with_place(other) is None
-    assert school_with_place(None) is None
+    assert (found.id, found.name, found.place_id) == (school.id, school.name, school.place_id)
+    place = school.place
+    assert found.place == (place.id, place.latitude, place.longitude, place.province_id,
+                           place.landsdeel_id, place.label) and place.label == "Goes (Zeeland)"
+    assert found.sectors == tuple((s.id, s.chamber_id) for s in school.sectors)
+    assert {s.id for s in school.sectors} == {sector_by_code(c).id for c in ("metaal", "bouw")}
+    assert searching_school(company_member) is None  # a company is not a school
+    assert searching_school(make.user()) is None  # a teacher without a school yet
+    assert searching_school(None) is None
+
+
+def test_a_searching_school_plans_as_the_school_does(app, make):
+    teacher = make.user()
+    school = make.school(teacher=teacher, place="Goes (Zeeland)", sectors=("metaal",))
+    filters = SearchFilters(max_km=25)
+    assert make_plan(filters, searching_school(teacher), DEFAULT_WEIGHTS).query == make_plan(
+        filters, school, DEFAULT_WEIGHTS).query
