@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from portal import security
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db, limiter, login_manager
+from portal.form_fields import field as form_field
 from portal.i18n import format_date, get_locale, ngettext
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES, status_label, status_style
@@ -125,6 +126,7 @@ def content_lang():
 def register_template_globals(app):
     app.jinja_env.globals.update(
         content_lang=content_lang,
+        form_field=form_field,
         get_locale=get_locale,
         roles=security,
         status_label=status_label,
@@ -134,7 +136,6 @@ def register_template_globals(app):
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
-    app.jinja_env.filters["groupby_optgroup"] = group_options
     app.jinja_env.filters["slot_when"] = slot_when
     app.jinja_env.filters["slot_lines"] = slot_lines
     app.jinja_env.filters["datetime_short"] = (
@@ -175,15 +176,6 @@ def _when(day, starts_at, ends_at, _locale):
 def _line(room, day, starts_at, ends_at, locale):
     return ngettext("%(num)d place left on %(when)s", "%(num)d places left on %(when)s", room,
                     when=_when(day, starts_at, ends_at, locale))
-
-
-def group_options(field):
-    """A choice field's options as (option group, [options]) pairs; one None group when the
-    choices have no groups. Assumes each group's choices stand together, as ours do."""
-    options = iter(field)
-    if not field.has_groups():
-        return [(None, list(options))]
-    return [(name, [next(options) for _ in group]) for name, group in field.iter_groups()]
 
 
 def apply_errors(form, error, renamed=None):
