@@ -176,6 +176,10 @@ def note(session, offer_ids):
         session.execute(search_changes.insert(), [{"offer_id": i} for i in offer_ids])
 
 
+_SQLITE_HIGHEST = text("SELECT max(seq) FROM search_changes")
+_SQLITE_SINCE = text("SELECT seq, offer_id FROM search_changes WHERE seq > :seen")
+
+
 def read(connection, seen):
     """(offer ids changed since `seen`, the new `seen`, whether this transaction wrote).
 
@@ -185,10 +189,9 @@ def read(connection, seen):
         return _read_postgresql(connection, seen)
     wrote = _sqlite_wrote(connection)
     if seen is None:
-        highest = connection.execute(text("SELECT max(seq) FROM search_changes")).scalar()
+        highest = connection.execute(_SQLITE_HIGHEST).scalar()
         return [], highest or 0, wrote
-    rows = connection.execute(text("SELECT seq, offer_id FROM search_changes WHERE seq > :seen"),
-                              {"seen": seen}).all()
+    rows = connection.execute(_SQLITE_SINCE, {"seen": seen}).all()
     return sorted({offer_id for _seq, offer_id in rows}), max([seen, *(r[0] for r in rows)]), wrote
 
 
@@ -206,18 +209,25 @@ def _remember_changes(connection):
         connection.info["total_changes_at_begin"] = raw.total_changes
 
 
+# The snapshot's xmin, whether this transaction wrote, and the log's rows from a horizon
+# on, in one statement (one round trip a search): the rows as of that same snapshot.
+_NOW = ("(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, "
+        "pg_current_xact_id_if_assigned() IS NOT NULL AS wrote) AS now")
+_PG_FIRST = text(f"SELECT now.xmin, now.wrote, c.seq FROM {_NOW} "
+                 "LEFT JOIN search_changes c ON c.xid >= now.xmin")
+_PG_SINCE = text(f"SELECT now.xmin, now.wrote, c.seq, c.offer_id, c.xid FROM {_NOW} "
+                 "LEFT JOIN search_changes c ON c.xid >= :horizon")
+
+
 def _read_postgresql(connection, seen):
-    xmin, wrote = connection.execute(text(
-        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-        "pg_current_xact_id_if_assigned() IS NOT NULL")).one()
     if seen is None:  # everything is read next: what the log holds now is in it
-        return [], (xmin, set(connection.execute(
-            text("SELECT seq FROM search_changes WHERE xid >= :xmin"), {"xmin": xmin}
-        ).scalars())), wrote
+        rows = connection.execute(_PG_FIRST).all()
+        xmin, wrote = rows[0][:2]
+        return [], (xmin, {row[2] for row in rows if row[2] is not None}), wrote
     horizon, applied = seen
-    rows = connection.execute(
-        text("SELECT seq, offer_id, xid FROM search_changes WHERE xid >= :horizon"),
-        {"horizon": horizon}).all()
+    rows = connection.execute(_PG_SINCE, {"horizon": horizon}).all()
+    xmin, wrote = rows[0][:2]
+    rows = [row[2:] for row in rows if row[2] is not None]
     fresh = [(seq, offer_id, xid) for seq, offer_id, xid in rows if seq not in applied]
     # A seq stays remembered while its transaction may still be running (xid >= xmin).
     keep = {seq for seq, _offer, xid in rows if xid >= xmin}

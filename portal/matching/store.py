@@ -270,7 +270,8 @@ class Store:
             self._read_again(connection, today, offer_ids[start:start + CHUNK])
         self.seen = seen
         self.synced_at = time.monotonic()
-        if int(self.stale.sum()) >= REBUILD_FROM or len(self.tail) >= REBUILD_FROM:
+        if len(offer_ids) and (int(self.stale.sum()) >= REBUILD_FROM
+                               or len(self.tail) >= REBUILD_FROM):
             self._rebuild()
         return wrote
 
