@@ -55,6 +55,7 @@ def register_extensions(app):
         i18n,
         models,  # noqa: F401  (every mapper is configured before first use)
     )
+    from portal.db import end_read_only_transaction
     from portal.extensions import (
         babel,
         compress,
@@ -67,6 +68,7 @@ def register_extensions(app):
     from portal.security import configure_hasher
 
     db.init_app(app)
+    app.teardown_request(end_read_only_transaction)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

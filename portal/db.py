@@ -1,16 +1,18 @@
 """Declarative base with one naming convention, and the timestamp mixin.
 
-No commit helpers live here: services commit, exactly once per use case.
+No commit helpers live here: services commit, exactly once per use case. (The one COMMIT
+here ends a transaction that read only: ends_with_commit.)
 """
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 import click
 from flask import g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -106,6 +108,43 @@ def reading_first():
         yield
     finally:
         g.reading_first = False
+
+
+def ends_with_commit(view):
+    """For a view that only reads: its transaction ends with a COMMIT (of nothing) instead of
+    a ROLLBACK. psycopg forgets every prepared statement at a ROLLBACK, so on PostgreSQL the
+    statements of every search were parsed and planned anew each time (the result cards alone
+    0.3 ms of the server's time). A request that left ORM changes pending or flushed any, or
+    that failed, still ends with a rollback (end_read_only_transaction)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.ends_with_commit = True
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def end_read_only_transaction(error=None):
+    """teardown_request: commit the transaction of an ends_with_commit view (see there)."""
+    if not g.pop("ends_with_commit", False) or error is not None:
+        return
+    from portal.extensions import db
+
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted \
+            or session.info.get("flushed"):
+        return  # the session's removal rolls it back, as for any request
+    session.commit()
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session, _context):
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("flushed", None)
 
 
 @event.listens_for(Engine, "begin")

@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.db import ends_with_commit
 from portal.extensions import database_key
 from portal.i18n import get_locale
 from portal.i18n import lazy_gettext as _l
@@ -22,6 +23,7 @@ bp.add_app_template_filter(format_km, "km")
 
 
 @bp.get("")
+@ends_with_commit
 def search():
     """Search published offers. Anyone may search; a teacher's school adds distance and region."""
     catalogue_ids = catalogue.highest_ids()
