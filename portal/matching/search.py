@@ -9,11 +9,12 @@ picked by one key (score, then nearer, then the lower id: rules.order_key), and 
 offers of the page are scored again by the pure rules for their reasons and read from the
 database for display.
 """
+import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from portal.extensions import db
 from portal.geo.labels import format_label
@@ -29,6 +30,12 @@ from portal.matching.rules import (
 from portal.matching.store import MODES, NONE, ONLINE, ROOM_SPAN, SCHOOL
 from portal.matching.words import combine
 from portal.offers.models import Offer, Places
+from portal.offers.slots import (
+    NUMBERED_OPEN_SLOTS,
+    OPEN_SLOT_COLUMNS,
+    OPEN_SLOT_ORDER,
+    OpenSlot,
+)
 from portal.organisations.models import Organisation
 
 # The most SQL statements one search runs, however many offers there are (a test holds it
@@ -81,7 +88,8 @@ class _Found:
 @dataclass(frozen=True)
 class OfferCard(Places):
     """An offer as a list of results shows it: read for a page in one statement, without the
-    ORM (which took longer to make the page's 80 objects than the search itself)."""
+    ORM (which took longer to make the page's 80 objects than the search itself), with its
+    next dates with room."""
 
     id: int
     title: str
@@ -91,22 +99,36 @@ class OfferCard(Places):
     places_taken: int
     company_name: str
     place_label: str
+    open_slots: tuple = ()  # the next SLOTS_SHOWN slots with room (OpenSlot)
 
 
+SLOTS_SHOWN = 3
 _CARDS = (select(Offer.id, Offer.title, Offer.offer_type, Offer.description, Offer.capacity,
                  Offer.places_taken, Organisation.name, Place.name, Province.name,
-                 Place.distinguisher)
+                 Place.distinguisher, *OPEN_SLOT_COLUMNS)
           .join(Organisation, Organisation.id == Offer.company_id)
           .join(Place, Place.id == Offer.place_id).join(Province, Province.id == Place.province_id)
-          .where(Offer.id.in_(bindparam("offer_ids", expanding=True))))
+          .outerjoin(NUMBERED_OPEN_SLOTS, and_(
+              NUMBERED_OPEN_SLOTS.c.offer_id == Offer.id,
+              NUMBERED_OPEN_SLOTS.c.number <= bindparam("per_offer")))
+          .where(Offer.id.in_(bindparam("offer_ids", expanding=True)))
+          .order_by(Offer.id, *OPEN_SLOT_ORDER))
 
 
-def _cards(offer_ids):
-    """{offer id: OfferCard} of these offers."""
+def _cards(offer_ids, today):
+    """{offer id: OfferCard} of these offers, with their next slots with room from `today`."""
     if not offer_ids:
         return {}
-    rows = db.session.connection().execute(_CARDS, {"offer_ids": offer_ids})
-    return {row[0]: OfferCard(*row[:7], place_label=format_label(*row[7:])) for row in rows}
+    rows = db.session.connection().execute(_CARDS, {
+        "offer_ids": offer_ids, "today": today, "per_offer": SLOTS_SHOWN})
+    found = {}
+    for offer_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        first = next(group)
+        slots = [OpenSlot(*row[10:]) for row in itertools.chain([first], group)
+                 if row[10] is not None]
+        found[offer_id] = OfferCard(*first[:7], place_label=format_label(*first[7:10]),
+                                    open_slots=tuple(slots))
+    return found
 
 
 def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS, catalogue_ids=None):
@@ -120,7 +142,7 @@ def find_offers(filters, school=None, weights=DEFAULT_WEIGHTS, catalogue_ids=Non
     with stores.lock:
         store = stores.current(connection, plan.query.today)
         found = _find(store, plan, filters)
-    offers = _cards([r.offer_id for r in found.shown])
+    offers = _cards([r.offer_id for r in found.shown], plan.query.today)
     # An offer committed or deleted between this request's view of the database and the
     # process's copy (another thread brought it up to date) is left off this page.
     return SearchResult(hits=[(r, offers[r.offer_id]) for r in found.shown

@@ -12,7 +12,6 @@ from portal.matching.reasons import format_km, reasons_line
 from portal.matching.school import searching_school
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import weights_for_school
-from portal.offers.slots import open_slots_by_offer
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
 from portal.views import links_by_id
@@ -48,9 +47,8 @@ def search():
             page=request.args.get("page", 1, type=int)), school=school,
             weights=weights_for_school(school), catalogue_ids=catalogue_ids)
     status = 200 if result is not None else 400
-    slots = open_slots_by_offer([offer.id for _r, offer in result.hits]) if result else {}
     # a page's link is this and its number: one url_for rather than one per page
     page_link = url_for("matching.search", **form.link_args(), page="")
-    return render_template("matching/search.html", form=form, result=result, slots=slots,
+    return render_template("matching/search.html", form=form, result=result,
                            school=school, page_link=page_link,
                            offer_link=links_by_id("offers.detail", "offer_id")), status

@@ -160,15 +160,23 @@ class OpenSlot(NamedTuple):
 
 
 _ORDER = (Slot.day, Slot.starts_at, Slot.id)
-_NUMBERED = (select(Slot.id, func.row_number().over(partition_by=Slot.offer_id,
-                                                    order_by=_ORDER).label("number"))
-             .where(Slot.offer_id.in_(bindparam("offer_ids", expanding=True)),
-                    Slot.day >= bindparam("today"), Slot.taken < Slot.capacity).subquery())
-_OPEN_SLOTS = (select(Slot.id, Slot.offer_id, Slot.day, Slot.starts_at, Slot.ends_at,
-                      Slot.capacity - Slot.taken)
-               .join(_NUMBERED, _NUMBERED.c.id == Slot.id)
-               .where(_NUMBERED.c.number <= bindparam("per_offer"))
-               .order_by(Slot.offer_id, *_ORDER))
+# The slots with room from `today` on of the offers `offer_ids`, numbered per offer in their
+# order: a list of offers shows the first few (`number` up to `per_offer`). The search's
+# result cards join it too (portal.matching.search).
+NUMBERED_OPEN_SLOTS = (
+    select(Slot.id, Slot.offer_id, Slot.day, Slot.starts_at, Slot.ends_at,
+           (Slot.capacity - Slot.taken).label("room"),
+           func.row_number().over(partition_by=Slot.offer_id, order_by=_ORDER).label("number"))
+    .where(Slot.offer_id.in_(bindparam("offer_ids", expanding=True)),
+           Slot.day >= bindparam("today"), Slot.taken < Slot.capacity)
+    .subquery("open_slots"))
+_NUMBERED = NUMBERED_OPEN_SLOTS.c
+# An OpenSlot's columns, and the order of slots within an offer.
+OPEN_SLOT_COLUMNS = (_NUMBERED.id, _NUMBERED.offer_id, _NUMBERED.day, _NUMBERED.starts_at,
+                     _NUMBERED.ends_at, _NUMBERED.room)
+OPEN_SLOT_ORDER = (_NUMBERED.day, _NUMBERED.starts_at, _NUMBERED.id)
+_OPEN_SLOTS = (select(*OPEN_SLOT_COLUMNS).where(_NUMBERED.number <= bindparam("per_offer"))
+               .order_by(_NUMBERED.offer_id, *OPEN_SLOT_ORDER))
 
 
 def open_slots_by_offer(offer_ids, today=None, per_offer=3):

@@ -2,7 +2,7 @@
 
 Only offers with room are found: a group activity with a slot from today on that has room for
 more pupils, a placement with free places in a period that has not ended."""
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import delete, update
@@ -14,6 +14,7 @@ from portal.matching.rules import BUSY_FROM, BUSY_FULL, Reason
 from portal.matching.search import MAX_STATEMENTS, SearchFilters, find_offers
 from portal.moderation import services as moderation
 from portal.offers.models import Offer, Slot
+from portal.offers.slots import open_slots_by_offer
 from portal.organisations.models import Company, School
 from portal.taxonomy.services import level_by_code, sector_by_code
 
@@ -327,7 +328,12 @@ def offer_at_company(make, company):
 def test_each_result_shows_what_the_offer_and_its_company_and_place_say(make):
     """The page's offers are read as plain cards: the same facts the ORM objects hold."""
     company = make.company(place="Tielt (bij Tielt-Winge, Vlaanderen)", name="Lasbedrijf De Vonk")
-    visit = make.offer(company, title="Lassen in de praktijk")
+    visit = make.offer(company, title="Lassen in de praktijk")  # a slot 14 days ahead
+    for days, starts in ((3, 13), (3, 9), (30, 9), (60, 9)):
+        make.slot(visit, days=days, starts_at=time(starts, 0), ends_at=time(starts + 2, 0))
+    full = make.slot(visit, days=1)
+    db.session.execute(update(Slot).where(Slot.id == full.id).values(taken=Slot.capacity))
+    weekly = make.offer(company)
     placement = make.placement(company, places=4)
     db.session.commit()
 
@@ -340,3 +346,10 @@ def test_each_result_shows_what_the_offer_and_its_company_and_place_say(make):
         assert card.place_label == "Tielt (bij Tielt-Winge, Vlaanderen)"
         assert (card.has_slots, card.places_left) == (offer.has_slots, offer.places_left)
     assert cards[placement.id].places_left == 4 and cards[visit.id].has_slots
+    # the next three slots with room, in the order of day and time, as a list shows them
+    shown = open_slots_by_offer([visit.id, weekly.id, placement.id])
+    assert [(s.day - local_today()).days for s in cards[visit.id].open_slots] == [3, 3, 14]
+    assert [s.starts_at.hour for s in cards[visit.id].open_slots] == [9, 13, 9]
+    assert cards[visit.id].open_slots == tuple(shown[visit.id])
+    assert cards[weekly.id].open_slots == tuple(shown[weekly.id]) and len(shown[weekly.id]) == 1
+    assert cards[placement.id].open_slots == ()
