@@ -9,9 +9,9 @@ from portal.i18n import lazy_gettext as _l
 from portal.matching import catalogue
 from portal.matching.forms import SearchForm
 from portal.matching.reasons import format_km, reasons_line
+from portal.matching.rules import DEFAULT_WEIGHTS
 from portal.matching.school import searching_school
 from portal.matching.search import SearchFilters, find_offers
-from portal.matching.weights import weights_for_school
 from portal.taxonomy.forms import level_choices, sector_choices
 from portal.taxonomy.services import kept_taxonomy
 from portal.views import links_by_id
@@ -45,7 +45,7 @@ def search():
             text=form.q.data or "", group_size=form.group_size.data,
             wanted_on=form.wanted_on.data, wanted_until=form.wanted_until.data,
             page=request.args.get("page", 1, type=int)), school=school,
-            weights=weights_for_school(school), catalogue_ids=catalogue_ids)
+            weights=school.weights if school else DEFAULT_WEIGHTS, catalogue_ids=catalogue_ids)
     status = 200 if result is not None else 400
     # a page's link is this and its number: one url_for rather than one per page
     page_link = url_for("matching.search", **form.link_args(), page="")

@@ -6,7 +6,6 @@ chose none, and a visitor, search with the documented defaults (rules.DEFAULT_WE
 """
 import math
 from dataclasses import asdict, fields
-from functools import cache
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,30 +35,40 @@ def _weights(row):
     return Weights(**{name: getattr(row, name) for name in RULES})
 
 
+def weights_in_row(row):
+    """The Weights of a row that selected WEIGHT_COLUMNS joined on centre_weighting (None, or
+    no weights chosen: the defaults)."""
+    return DEFAULT_WEIGHTS if row is None or row.region is None else _weights(row)
+
+
+WEIGHT_COLUMNS = tuple(getattr(MatchingWeights, name) for name in RULES)
+
+
+def centre_weighting(province_id):
+    """SQL: the id of the Technocentrum whose weights a school in this province (a column of
+    the enclosing statement) searches with: of those covering it, one that chose weights first
+    (should two cover it), the lower id on a tie. Join MatchingWeights on it."""
+    covering = technocentrum_provinces.alias("covering")
+    chosen = MatchingWeights.__table__.alias("chosen")
+    return (select(covering.c.technocentrum_id)
+            .outerjoin(chosen, chosen.c.technocentrum_id == covering.c.technocentrum_id)
+            .where(covering.c.province_id == province_id)
+            .order_by(chosen.c.id.is_(None), covering.c.technocentrum_id)
+            .limit(1).scalar_subquery())
+
+
 def weights_for_school(school):
-    """The weights of a search by this school (None: a visitor). One query at most, since every
-    search asks: the Technocentrum covering the school's province, one that chose weights first
-    (should two cover it), the lower id on a tie."""
+    """The weights of a search by this school (None: a visitor), in one query."""
     if school is None or school.place_id is None:
         return DEFAULT_WEIGHTS
-    row = db.session.execute(_weights_of_place(), {"place_id": school.place_id}).first()
-    if row is None or row.region is None:
-        return DEFAULT_WEIGHTS
-    return _weights(row)
+    return weights_in_row(db.session.execute(
+        _WEIGHTS_OF_PLACE, {"place_id": school.place_id}).first())
 
 
-@cache
-def _weights_of_place():
-    """The statement of weights_for_school, built once."""
-    covering = technocentrum_provinces.c
-    return (select(*(getattr(MatchingWeights, name) for name in RULES))
-            .select_from(technocentrum_provinces)
-            .join(Place, Place.province_id == covering.province_id)
-            .outerjoin(MatchingWeights,
-                       MatchingWeights.technocentrum_id == covering.technocentrum_id)
-            .where(Place.id == bindparam("place_id"))
-            .order_by(MatchingWeights.id.is_(None), covering.technocentrum_id)
-            .limit(1))
+_WEIGHTS_OF_PLACE = (select(*WEIGHT_COLUMNS).select_from(Place)
+                     .outerjoin(MatchingWeights, MatchingWeights.technocentrum_id
+                                == centre_weighting(Place.province_id))
+                     .where(Place.id == bindparam("place_id")))
 
 
 def weights_setting(technocentrum):

@@ -11,6 +11,7 @@ from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.matching.models import MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
+from portal.matching.school import searching_school
 from portal.matching.search import SearchFilters, find_offers
 from portal.matching.weights import (
     WeightsChanged,
@@ -94,15 +95,22 @@ def test_the_weights_of_a_search_cost_one_query_at_most(school, zeeland, moderat
 
 
 def test_of_two_technocentra_covering_a_province_the_one_with_weights_counts(make, school):
+    teacher = make.owner_of(school)
+
+    def weights():  # the search page reads them with the school (portal.matching.school)
+        found = weights_for_school(school)
+        assert searching_school(teacher).weights == found
+        return found
+
     first = make.technocentrum(("NL-ZE",), name="A eerst")
     second = make.technocentrum(("NL-ZE", "NL-NB"), name="B tweede")
-    assert weights_for_school(school) == DEFAULT_WEIGHTS
+    assert weights() == DEFAULT_WEIGHTS
 
     save_weights(actor=make.admin(), technocentrum=second, weights=TUNED)
-    assert weights_for_school(school) == TUNED
+    assert weights() == TUNED
 
     save_weights(actor=make.admin(), technocentrum=first, weights=BY_PLACE)
-    assert weights_for_school(school) == BY_PLACE  # both chose: the lower id
+    assert weights() == BY_PLACE  # both chose: the lower id
 
 
 def test_a_change_is_audited_with_before_after_and_note(zeeland, moderator):

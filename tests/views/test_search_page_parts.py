@@ -9,6 +9,7 @@ from portal.matching.reasons import reasons_line
 from portal.matching.rules import DEFAULT_WEIGHTS, Reason
 from portal.matching.school import searching_school
 from portal.matching.search import SearchFilters
+from portal.matching.weights import weights_for_school
 from portal.taxonomy.services import sector_by_code
 from portal.views import links_by_id
 
@@ -38,7 +39,7 @@ def test_links_by_id_are_those_url_for_writes(app):
             "bookings.detail", booking_id=7)
 
 
-def test_the_searching_school_is_the_teachers_school_in_two_statements(
+def test_the_searching_school_is_the_teachers_school_in_one_statement(
         app, make, count_queries):
     teacher = make.user()
     school = make.school(teacher=teacher, place="Goes (Zeeland)", sectors=("metaal", "bouw"))
@@ -47,12 +48,13 @@ def test_the_searching_school_is_the_teachers_school_in_two_statements(
     assert teacher.id and company_member.id  # loaded before the count
     with count_queries() as statements:
         found = searching_school(teacher)
-    assert len(statements) == 2
+    assert len(statements) == 1
     assert (found.id, found.name, found.place_id) == (school.id, school.name, school.place_id)
     place = school.place
     assert found.place == (place.id, place.latitude, place.longitude, place.province_id,
                            place.landsdeel_id, place.label) and place.label == "Goes (Zeeland)"
-    assert found.sectors == tuple((s.id, s.chamber_id) for s in school.sectors)
+    assert found.sectors == tuple(sorted((s.id, s.chamber_id) for s in school.sectors))
+    assert found.weights == weights_for_school(school) == DEFAULT_WEIGHTS  # no region chose any
     assert {s.id for s in school.sectors} == {sector_by_code(c).id for c in ("metaal", "bouw")}
     assert searching_school(company_member) is None  # a company is not a school
     assert searching_school(make.user()) is None  # a teacher without a school yet
@@ -60,8 +62,11 @@ def test_the_searching_school_is_the_teachers_school_in_two_statements(
 
 
 def test_a_searching_school_plans_as_the_school_does(app, make):
-    teacher = make.user()
-    school = make.school(teacher=teacher, place="Goes (Zeeland)", sectors=("metaal",))
-    filters = SearchFilters(max_km=25)
-    assert make_plan(filters, searching_school(teacher), DEFAULT_WEIGHTS).query == make_plan(
-        filters, school, DEFAULT_WEIGHTS).query
+    for sectors in (("metaal", "bouw"), ()):
+        teacher = make.user()
+        school = make.school(teacher=teacher, place="Goes (Zeeland)", sectors=sectors)
+        filters = SearchFilters(max_km=25)
+        searching = searching_school(teacher)
+        assert len(searching.sectors) == len(sectors)
+        assert make_plan(filters, searching, DEFAULT_WEIGHTS).query == make_plan(
+            filters, school, DEFAULT_WEIGHTS).query
