@@ -246,8 +246,9 @@ def _reach(store, plan):
     if plan.query.origin is None:
         return None
     school = (plan.query.origin, plan.places_version)
+    # NaN for a place newer than the places read: within no distance, not even "any"
     distance = store.kept(("distance", *school), lambda: _of_place(
-        _by_place(plan).distance, store.place, np.inf))
+        _by_place(plan).distance, store.place, np.nan))
     travels = store.kept(("travels",), lambda: (store.mode == SCHOOL) & (store.travel != NONE))
     # online, or within the company's travel distance: the same for every search of the school
     reached = store.kept(("reached", *school), lambda: (store.mode == ONLINE) | (
@@ -325,31 +326,53 @@ def _classes(store, plan, positions):
     return klass
 
 
-def _scores(store, plan, positions, texts, klass):
-    """rules.points() of these offers, unrounded: the same parts added in the same order."""
+def _by_where(store, plan, positions, klass):
+    """The points of these offers before words and fairness (region, distance, sector, level
+    and period, added in the order of rules.points), which depend only on where an offer is
+    (a place, online, or a place read after the places) and its sector class: (table of every
+    where and class, each offer's index in it, each offer's where)."""
     query, weights = plan.query, plan.weights
-    by_class = (0.0, weights.sector / 2, float(weights.sector))  # OTHER, CHAMBER, EXACT
+    by_class = np.array([0.0, weights.sector / 2, float(weights.sector)])  # OTHER, CHAMBER, EXACT
     level = float(weights.level) if query.level_id is not None else 0.0
     period = float(weights.period) if query.period is not None else 0.0
-    if query.origin is not None:
-        online = store.mode[positions] == ONLINE
-        located = _of_place(_by_place(plan).points, store.place[positions], 0.0)
-        total = np.where(online, 0.0 + weights.distance / 2, located)
-        total = total + np.asarray(by_class)[klass]
-        if level:  # adding 0.0 changes nothing
-            total = total + level
-        if period:
-            total = total + period
-    else:  # no region or distance points: the sum so far is one of three, by sector class
-        total = np.asarray([(value + level) + period for value in by_class])[klass]
+    if query.origin is None:  # no region or distance points
+        return (by_class + level) + period, klass, None
+    points = _by_place(plan).points
+    # the rows: every place id, then online (half the distance points), then a place newer
+    # than the places read (no points: out of reach until they are read again)
+    table = np.append(points, [0.0 + weights.distance / 2, 0.0])[:, None] + by_class
+    if level:  # adding 0.0 changes nothing
+        table = table + level
+    if period:
+        table = table + period
+    known = len(points)
+    rows = store.kept(("where", known), lambda: np.where(
+        store.mode == ONLINE, known, np.where(store.place < known, store.place, known + 1)))
+    where = rows[positions]
+    return table.ravel(), where * 3 + klass, where
+
+
+def _scored(store, plan, positions, texts, klass):
+    """(rules.points() of these offers in hundredths, each offer's where: see _by_where)."""
+    weights = plan.weights
+    table, index, where = _by_where(store, plan, positions, klass)
+    fairness = store.fairness_points(weights.fairness)[positions] if store.busy else None
     if texts:
         summed = 0.0
         for text in texts:
             summed = summed + text
-        total = total + weights.text * (summed / len(texts)) / 100
-    if store.busy:
-        total = total + store.fairness_points(weights.fairness)[positions]
-    return total
+        total = table[index] + weights.text * (summed / len(texts)) / 100
+        if fairness is not None:
+            total = total + fairness
+        return _cents(total), where
+    # without words most offers score what their where and class give: rounded once per
+    # entry of the table; the offers of busy companies one by one
+    cents = _cents(table)[index]
+    if fairness is not None:
+        busy = np.flatnonzero(fairness)
+        if len(busy):
+            cents[busy] = _cents(table[index[busy]] + fairness[busy])
+    return cents, where
 
 
 def _cents(total):
@@ -368,15 +391,14 @@ def _best(store, plan, positions, texts, need):
     if not len(positions):
         return []
     klass = _classes(store, plan, positions)
-    cents = _cents(_scores(store, plan, positions, texts, klass))
+    cents, where = _scored(store, plan, positions, texts, klass)
     ids = store.ids[positions]
     # nearer first; online offers have no distance: after all others. A visitor's offers
     # have none at all: by score, then id.
     near, near_bits = None, 0
-    if plan.query.origin is not None:
+    if where is not None:
         places = _by_place(plan)
-        near = np.where(store.mode[positions] == ONLINE, places.ranks - 1,
-                        _of_place(places.rank, store.place[positions], places.ranks - 1))
+        near = np.append(places.rank, [places.ranks - 1, places.ranks - 1])[where]
         near_bits = int(places.ranks).bit_length()
     top = int(cents.max())
     id_bits = int(ids.max()).bit_length()

@@ -10,6 +10,8 @@ from sqlalchemy import delete, update
 from portal.bookings import services as bookings
 from portal.db import local_today
 from portal.extensions import db
+from portal.geo.models import Place
+from portal.matching import catalogue
 from portal.matching.rules import BUSY_FROM, BUSY_FULL, Reason
 from portal.matching.search import MAX_STATEMENTS, SearchFilters, find_offers
 from portal.moderation import services as moderation
@@ -353,3 +355,30 @@ def test_each_result_shows_what_the_offer_and_its_company_and_place_say(make):
     assert cards[visit.id].open_slots == tuple(shown[visit.id])
     assert cards[weekly.id].open_slots == tuple(shown[weekly.id]) and len(shown[weekly.id]) == 1
     assert cards[placement.id].open_slots == ()
+
+
+@pytest.mark.parametrize("max_km", [None, 400])
+def test_an_offer_at_a_place_the_search_has_not_read_yet_is_out_of_reach(make, max_km):
+    """An offer can come in at a place added after this search read the places (another
+    process, between the two reads): it has no distance yet, so it is left out, until the
+    next search reads the places."""
+    school = make.school(place="Middelburg (Zeeland)")
+    near = make.offer(make.company(place="Vlissingen"))
+    newcomer = make.offer(make.company(place="Goes"))
+    db.session.commit()
+    goes = db.session.get(Place, newcomer.place_id)
+    read_before = catalogue.highest_ids()
+    filters = SearchFilters(max_km=max_km)
+    assert ids(find_offers(filters, school=school)) == [near.id, newcomer.id]
+
+    new = Place(geonameid=99999991, name="Nieuw-Goes", country_code="NL",
+                province_id=goes.province_id, landsdeel_id=goes.landsdeel_id,
+                latitude=goes.latitude, longitude=goes.longitude)
+    db.session.add(new)
+    db.session.flush()
+    db.session.execute(update(Offer).where(Offer.id == newcomer.id).values(place_id=new.id))
+    db.session.commit()
+
+    result = find_offers(filters, school=school, catalogue_ids=read_before)
+    assert ids(result) == [near.id] and result.total == 1
+    assert ids(find_offers(filters, school=school)) == [near.id, newcomer.id]
