@@ -270,9 +270,14 @@ class _Places:
 _PLACES = {}  # (origin, radius, weights, places) -> _Places: the same school searches again
 
 
+def _places_key(plan):
+    query, weights = plan.query, plan.weights
+    return (query.origin, query.max_km, weights.region, weights.distance, plan.places_version)
+
+
 def _by_place(plan):
     query, weights = plan.query, plan.weights
-    key = (query.origin, query.max_km, weights.region, weights.distance, plan.places_version)
+    key = _places_key(plan)
     found = _PLACES.get(key)
     if found is None:
         ids = np.fromiter(plan.places, dtype=np.int64, count=len(plan.places))
@@ -329,27 +334,49 @@ def _classes(store, plan, positions):
 def _by_where(store, plan, positions, klass):
     """The points of these offers before words and fairness (region, distance, sector, level
     and period, added in the order of rules.points), which depend only on where an offer is
-    (a place, online, or a place read after the places) and its sector class: (table of every
-    where and class, each offer's index in it, each offer's where)."""
+    (a place, online, or a place read after the places) and its sector class: (the _Table of
+    every where and class, each offer's index in it, each offer's where or None)."""
     query, weights = plan.query, plan.weights
     by_class = np.array([0.0, weights.sector / 2, float(weights.sector)])  # OTHER, CHAMBER, EXACT
     level = float(weights.level) if query.level_id is not None else 0.0
     period = float(weights.period) if query.period is not None else 0.0
     if query.origin is None:  # no region or distance points
-        return (by_class + level) + period, klass, None
-    points = _by_place(plan).points
-    # the rows: every place id, then online (half the distance points), then a place newer
-    # than the places read (no points: out of reach until they are read again)
-    table = np.append(points, [0.0 + weights.distance / 2, 0.0])[:, None] + by_class
-    if level:  # adding 0.0 changes nothing
-        table = table + level
-    if period:
-        table = table + period
-    known = len(points)
+        points = (by_class + level) + period
+        return _Table(points=points, cents=_cents(points)), klass, None
+    known = len(_by_place(plan).points)
     rows = store.kept(("where", known), lambda: np.where(
         store.mode == ONLINE, known, np.where(store.place < known, store.place, known + 1)))
     where = rows[positions]
-    return table.ravel(), where * 3 + klass, where
+    return _table(plan, by_class, level, period), where * 3 + klass, where
+
+
+_TABLES = {}  # (the places' key, sector weight, level, period) -> _Table; the last few used
+KEPT_TABLES = 32
+
+
+@dataclass
+class _Table:
+    points: np.ndarray  # per where and class (where * 3 + class), before words and fairness
+    cents: np.ndarray  # the same in hundredths, rounded as rules.points rounds
+
+
+def _table(plan, by_class, level, period):
+    key = (_places_key(plan), float(by_class[2]), level, period)
+    found = _TABLES.pop(key, None)
+    if found is None:
+        # the rows: every place id, then online (half the distance points), then a place
+        # newer than the places read (no points: it is out of reach until they are read)
+        points = np.append(_by_place(plan).points, [0.0 + plan.weights.distance / 2, 0.0])
+        table = points[:, None] + by_class
+        if level:  # adding 0.0 changes nothing
+            table = table + level
+        if period:
+            table = table + period
+        found = _Table(points=table.ravel(), cents=_cents(table.ravel()))
+        while len(_TABLES) >= KEPT_TABLES:
+            _TABLES.pop(next(iter(_TABLES)))
+    _TABLES[key] = found  # the most recently used last
+    return found
 
 
 def _scored(store, plan, positions, texts, klass):
@@ -361,17 +388,17 @@ def _scored(store, plan, positions, texts, klass):
         summed = 0.0
         for text in texts:
             summed = summed + text
-        total = table[index] + weights.text * (summed / len(texts)) / 100
+        total = table.points[index] + weights.text * (summed / len(texts)) / 100
         if fairness is not None:
             total = total + fairness
         return _cents(total), where
-    # without words most offers score what their where and class give: rounded once per
-    # entry of the table; the offers of busy companies one by one
-    cents = _cents(table)[index]
+    # without words most offers score what their where and class give, rounded once per
+    # entry of the table; the offers of busy companies are scored one by one
+    cents = table.cents[index]
     if fairness is not None:
         busy = np.flatnonzero(fairness)
         if len(busy):
-            cents[busy] = _cents(table[index[busy]] + fairness[busy])
+            cents[busy] = _cents(table.points[index[busy]] + fairness[busy])
     return cents, where
 
 
