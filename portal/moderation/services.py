@@ -1,11 +1,14 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it. Every
 decision is e-mailed to the members of the company it concerns, in the same transaction."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import security
 from portal.audit import record_event
-from portal.db import utcnow
+from portal.db import PORTAL_TIMEZONE, local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
@@ -45,8 +48,32 @@ def _region_province_ids(actor):
     return [p.id for p in centre.provinces]
 
 
-def moderation_queue(*, actor):
-    """Pending companies and pending offers in the actor's region, oldest first."""
+@dataclass
+class Waiting:
+    """An item of the moderation queue and since when it waits: a company since it registered,
+    an offer since it was submitted, a change to a published offer since it was proposed."""
+
+    subject: object  # a Company or an Offer
+    since: datetime
+    days: int  # whole days waited (local dates)
+    offers: list = field(default_factory=list)  # a pending company's own waiting offers
+
+
+def _waiting(subject, since, today, offers=()):
+    return Waiting(subject, since, (today - since.astimezone(PORTAL_TIMEZONE).date()).days,
+                   list(offers))
+
+
+def _offer_since(offer):
+    revision = offer.pending_revision if offer.status in (PUBLISHED, PAUSED) else None
+    return revision.created_at if revision is not None else offer.submitted_at or offer.created_at
+
+
+def moderation_queue(*, actor, today=None):
+    """The actor's region's queue, oldest first: the pending companies, each with its waiting
+    offers under it (they are decided after the company), and the waiting offers and changes
+    of every other company. Each item says since when it waits."""
+    today = today or local_today()
     provinces = _region_province_ids(actor)
     companies = (select(Company).join(Company.place).where(Company.status == PENDING)
                  .options(contains_eager(Company.place)))
@@ -55,15 +82,20 @@ def moderation_queue(*, actor):
                   select(OfferRevision.offer_id)
                   .where(OfferRevision.status == REVISION_PENDING))))
               .options(contains_eager(Offer.company), selectinload(Offer.sectors),
-                       selectinload(Offer.levels)))
+                       selectinload(Offer.levels), selectinload(Offer.revisions)))
     if provinces is not None:
         companies = companies.where(Place.province_id.in_(provinces))
         offers = offers.where(Place.province_id.in_(provinces))
-    return (
-        list(db.session.scalars(companies.options(selectinload(Company.sectors))
-                                .order_by(Company.created_at, Company.id))),
-        list(db.session.scalars(offers.order_by(Offer.submitted_at, Offer.id)).unique()),
-    )
+    offers = [_waiting(o, _offer_since(o), today)
+              for o in db.session.scalars(offers.order_by(Offer.id)).unique()]
+    offers.sort(key=lambda item: (item.since, item.subject.id))
+    by_company = {}
+    for item in offers:
+        by_company.setdefault(item.subject.company_id, []).append(item)
+    companies = [_waiting(c, c.created_at, today, by_company.pop(c.id, ()))
+                 for c in db.session.scalars(companies.options(selectinload(Company.sectors))
+                                             .order_by(Company.created_at, Company.id))]
+    return companies, [item for item in offers if item.subject.company_id in by_company]
 
 
 def accreditations_to_check(*, actor):

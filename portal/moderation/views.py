@@ -37,8 +37,10 @@ def queue():
                            centre=technocentrum_of(current_user), form=DecisionForm())
 
 
-def _decide(subject, approve, reject, template, seen=None, **context):
+def _decide(subject, approve, reject, template, seen=None, may_approve=True, **context):
     form = DecisionForm()
+    if not may_approve:  # only a rejection can be decided now (the page says why)
+        form.decision.choices = [c for c in form.decision.choices if c.value != APPROVE]
     if not form.is_submitted():
         form.seen.data = seen
     elif seen is not None:
@@ -92,8 +94,11 @@ def offer(offer_id):
     offer = services.get_offer_to_moderate(current_user, offer_id)
     revision = offer.pending_revision if offer.status in ("published", "paused") else None
     seen = offer.revision
+    # a pending company's offer is approved after the company (the page says so, once)
+    may_approve = revision is not None or offer.status != "pending" or offer.can_publish()
     return _decide({"offer": offer}, services.approve_offer, services.reject_offer,
-                   "moderation/offer.html", seen=seen, offer=offer, revision=revision,
+                   "moderation/offer.html", seen=seen, may_approve=may_approve, offer=offer,
+                   revision=revision,
                    field_label=field_label,
                    changes=services.revision_changes(offer, revision) if revision else [])
 

@@ -1,15 +1,19 @@
 """Moderation: each Technocentrum's queue and its decisions on companies and offers."""
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal import security
 from portal.audit import AuditEvent
+from portal.db import PORTAL_TIMEZONE, local_today
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.moderation import services as moderation
+from portal.offers.models import Offer
 from portal.offers.services import create_offer, submit_offer
+from portal.organisations.models import Company
 
 
 @pytest.fixture
@@ -41,7 +45,7 @@ def pending_offer_of(make, company):
 
 def queue(actor):
     companies, offers = moderation.moderation_queue(actor=actor)
-    return [c.name for c in companies], [o.title for o in offers]
+    return [c.subject.name for c in companies], [o.subject.title for o in offers]
 
 
 def events(action):
@@ -265,3 +269,49 @@ def test_another_regions_moderator_cannot_decide_a_proposed_change(make, regions
     assert (revision.status, offer.title) == ("pending", "Rondleiding door de werkplaats")
     moderation.approve_offer(actor=regions.zeeland, offer=offer, seen=revision.number)
     assert offer.title == "Nieuwe titel"
+
+
+def _ago(days, hour=10):
+    """A moment `days` local days before today."""
+    day = local_today() - timedelta(days=days)
+    return datetime.combine(day, time(hour), PORTAL_TIMEZONE).astimezone(UTC)
+
+
+def test_the_queue_is_oldest_first_and_says_since_when_each_waits(make, regions):
+    older = make.offer(make.company(place="Goes"), status="pending", title="Lasdag")
+    db.session.execute(update(Offer).where(Offer.id == older.id).values(submitted_at=_ago(9)))
+    db.session.execute(update(Offer).where(Offer.id == regions.zeeland_offer.id)
+                       .values(submitted_at=_ago(2, hour=0)))
+    db.session.execute(update(Company).where(Company.id == regions.vlissingen.id)
+                       .values(created_at=_ago(4)))
+    db.session.commit()
+
+    companies, offers = moderation.moderation_queue(actor=regions.zeeland)
+
+    assert [(o.subject.title, o.days) for o in offers] == [
+        ("Lasdag", 9), ("Rondleiding op de scheepswerf", 2)]
+    assert offers[0].since == _ago(9)
+    assert [(c.subject.name, c.days, c.offers) for c in companies] == [
+        ("Scheldewerf Vlissingen", 4, [])]
+
+
+def test_a_pending_companys_offers_wait_under_it(make, regions):
+    first = pending_offer_of(make, regions.vlissingen)
+    second = pending_offer_of(make, regions.vlissingen)
+    db.session.execute(update(Offer).where(Offer.id == first.id).values(submitted_at=_ago(1)))
+    db.session.commit()
+
+    companies, offers = moderation.moderation_queue(actor=regions.zeeland)
+
+    [company] = companies
+    assert company.subject == regions.vlissingen
+    assert [o.subject for o in company.offers] == [first, second]  # oldest first
+    assert [o.subject for o in offers] == [regions.zeeland_offer]  # not among the others
+    # another region's moderator sees neither
+    assert moderation.moderation_queue(actor=regions.flevoland)[0][0].subject == regions.almere
+    assert [c.offers for c in moderation.moderation_queue(actor=regions.flevoland)[0]] == [[]]
+
+    moderation.approve_company(actor=regions.zeeland, company=regions.vlissingen)
+    companies, offers = moderation.moderation_queue(actor=regions.zeeland)
+    assert companies == []
+    assert [o.subject for o in offers] == [first, regions.zeeland_offer, second]

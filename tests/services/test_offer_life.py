@@ -582,11 +582,13 @@ def test_a_paused_offer_takes_changes_as_a_published_one_does(make, published):
 def test_the_queue_shows_a_published_offer_with_a_proposed_change(make):
     zeeland = make.moderator(make.technocentrum(provinces=("NL-ZE",)))
     offer = make.offer(make.company(place="Vlissingen"))
-    assert offer not in moderation.moderation_queue(actor=zeeland)[1]
+    assert offer not in [w.subject for w in moderation.moderation_queue(actor=zeeland)[1]]
 
     change(make, offer, title="Nieuwe titel")
 
-    assert offer in moderation.moderation_queue(actor=zeeland)[1]
+    [waiting] = moderation.moderation_queue(actor=zeeland)[1]
+    assert waiting.subject == offer
+    assert waiting.since == offer.pending_revision.created_at  # since the change was proposed
 
 
 def test_changing_back_to_the_published_text_withdraws_the_proposal(make, published):

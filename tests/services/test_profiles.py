@@ -132,7 +132,7 @@ def test_a_new_kvk_number_sends_an_approved_company_back_to_the_moderator(make):
     assert events(company, "company.updated")[0].details["fields"] == ["number"]
     assert events(company, "company.resubmitted")[0].details == {"cause": "number"}
     moderator = make.moderator()
-    assert company.id in [c.id for c in moderation.moderation_queue(actor=moderator)[0]]
+    assert company.id in [c.subject.id for c in moderation.moderation_queue(actor=moderator)[0]]
 
 
 def test_a_belgian_number_replaces_the_kvk_number(make):

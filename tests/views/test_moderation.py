@@ -123,13 +123,37 @@ def test_approving_the_offer_publishes_it(client, zeeland, pending_offer, new_cl
 def test_an_offer_of_a_pending_company_cannot_be_approved(client, zeeland, pending_offer):
     login(client, zeeland)
     url = f"/moderatie/aanbod/{pending_offer.id}"
-    assert f'href="/moderatie/bedrijven/{pending_offer.company_id}"' in text(client.get(url))
+    page = text(client.get(url))
+    assert f'href="/moderatie/bedrijven/{pending_offer.company_id}"' in page
+    assert 'value="approve"' not in page and 'value="reject"' in page  # only what can be done
 
-    response = submit(client, url, {"decision": "approve"})
+    response = client.post(url, data={"csrf_token": csrf_token(page), "decision": "approve"})
 
     assert response.status_code == 422
-    assert form_alert(response)
+    assert field_error(response, "decision")
+    assert text(response).count("Keur eerst het bedrijf goed") == 1  # the refusal, once
     assert reload(Offer, pending_offer.id).status == "pending"
+    # rejecting it stays possible
+    assert submit(client, url, {"decision": "reject", "reason": "Geen werkplaats."}
+                  ).status_code == 302
+    assert reload(Offer, pending_offer.id).status == "rejected"
+
+
+def test_the_queue_shows_a_pending_companys_offers_under_it_oldest_first(
+        client, make, zeeland, pending_offer):
+    other = make.offer(make.company(place="Goes", name="Goese Metaal"), status="pending",
+                       title="Draaien en frezen")
+    login(client, zeeland)
+
+    page = text(client.get(QUEUE_URL))
+
+    companies, offers = page.split("Aanbod dat wacht")
+    assert "Lassen voor beginners" in companies and "Lassen voor beginners" not in offers
+    assert "Draaien en frezen" in offers and "Draaien en frezen" not in companies
+    assert "1 aanbod van dit bedrijf wacht:" in companies
+    assert companies.count("wacht sinds") == 2 and offers.count("wacht sinds") == 1
+    assert "(vandaag)" in offers
+    assert f'href="/moderatie/aanbod/{other.id}"' in offers
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
