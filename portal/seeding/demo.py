@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal import security
 from portal.accounts.services import (
@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.geo.models import Place, Province
 from portal.moderation.services import approve_company, approve_offer
 from portal.offers.lifecycle import archive_ended_offers, pause_offer
-from portal.offers.models import Offer
+from portal.offers.models import REVISION_PENDING, Offer, OfferRevision
 from portal.offers.services import FIELDS as OFFER_FIELDS
 from portal.offers.services import create_offer, submit_offer, update_offer
 from portal.offers.slots import add_series, add_slot
@@ -498,4 +498,23 @@ def load_demo(today=None):
     teachers = _schools()
     _bookings(companies, teachers, today)
     _teams(companies, teachers)
+    _waiting_for_days()
     return summary
+
+
+def _waiting_for_days():
+    """What waits for a moderator has waited a while, as in a real queue: a pending company
+    since 3 to 12 days, a submitted offer or a proposed change since 1 to 11 (by id, so a
+    second load gives the same)."""
+    now = utcnow()
+    for company_id in db.session.scalars(select(Company.id).where(Company.status == "pending")):
+        db.session.execute(update(Company).where(Company.id == company_id).values(
+            created_at=now - timedelta(days=3 + company_id % 10, hours=company_id % 7)))
+    for offer_id in db.session.scalars(select(Offer.id).where(Offer.status == "pending")):
+        db.session.execute(update(Offer).where(Offer.id == offer_id).values(
+            submitted_at=now - timedelta(days=1 + offer_id % 11, hours=offer_id % 5)))
+    for revision_id in db.session.scalars(select(OfferRevision.id).where(
+            OfferRevision.status == REVISION_PENDING)):
+        db.session.execute(update(OfferRevision).where(OfferRevision.id == revision_id).values(
+            created_at=now - timedelta(days=1 + revision_id % 6, hours=revision_id % 3)))
+    db.session.commit()

@@ -9,6 +9,7 @@ from portal.audit import AuditEvent
 from portal.bookings.models import Booking
 from portal.db import local_today
 from portal.extensions import db
+from portal.moderation.services import moderation_queue
 from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
 from portal.organisations.services import (
@@ -39,6 +40,7 @@ def test_the_demo_data_set_loads_once_and_only_once(make):
     _check_the_logins(summary)
     _check_the_life_of_offers()
     assert uncovered_provinces() == []  # every province has a moderator, Belgium included
+    _check_the_queue_has_waited()
     first = counts()
 
     load_demo()
@@ -60,6 +62,16 @@ def _check_the_data_set(summary):
     assert "BE-VLG" in {company.place.province.code for company in belgian}
     assert db.session.scalar(select(func.count(Booking.id))) >= 1
     assert summary.text().startswith("demo data: ")
+
+
+def _check_the_queue_has_waited():
+    """The moderators' queue holds items of different ages, the oldest first."""
+    zeeland = db.session.scalar(select(User).where(User.email == "moderator.zeeland@demo.example"))
+    companies, offers = moderation_queue(actor=zeeland)
+    waited = [item.days for item in companies] + [item.days for item in offers]
+    assert companies and offers and min(waited) >= 1 and len(set(waited)) >= 3
+    assert [item.since for item in offers] == sorted(item.since for item in offers)
+    assert any(company.offers for company in companies)
 
 
 def _check_the_life_of_offers():
