@@ -2,9 +2,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal import forms as portal_forms
 from portal.forms import PortalForm, choices
 from portal.i18n import lazy_gettext as _l
+from portal.moderation.services import CHANGES, COMPANIES, NEW_OFFERS
 from portal.numbers import whole_number
+from portal.taxonomy.offer_types import OFFER_TYPES
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -29,6 +32,24 @@ def _printable(value):
     """A hidden field's value without control characters: nobody types into it, and a NUL
     would reach the database (PostgreSQL refuses it in text: a 500 instead of "changed")."""
     return "".join(char for char in value if char.isprintable()) if value else value
+
+
+class QueueFilterForm(PortalForm):
+    """What the moderation queue shows (a GET form: the address keeps it)."""
+
+    class Meta:
+        csrf = False  # a filter changes nothing
+
+    kind = portal_forms.SelectField(
+        _l("Show"), default="", validators=[Optional()],
+        choices=choices([(COMPANIES, _l("Companies")), (NEW_OFFERS, _l("New offers")),
+                         (CHANGES, _l("Changes to published offers"))],
+                        blank=_l("Everything")))
+    offer_type = portal_forms.SelectField(_l("Type"), default="", validators=[Optional()],
+                                          choices=choices(OFFER_TYPES.items(),
+                                                          blank=_l("All types")))
+    place = portal_forms.SearchField(_l("Place"), validators=[Optional(), Length(max=80)],
+                                     description=_l("The start of its name, e.g. Vlis."))
 
 
 class VerifyForm(PortalForm):

@@ -1,6 +1,6 @@
 """Use cases of a Technocentrum's moderators: the queue and the decisions on it. Every
 decision is e-mailed to the members of the company it concerns, in the same transaction."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
@@ -12,6 +12,7 @@ from portal.db import PORTAL_TIMEZONE, local_today, utcnow
 from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
+from portal.geo.names import normalise
 from portal.i18n import gettext as _
 from portal.offers.models import (
     PAUSED,
@@ -69,11 +70,54 @@ def _offer_since(offer):
     return revision.created_at if revision is not None else offer.submitted_at or offer.created_at
 
 
-def moderation_queue(*, actor, today=None):
+# What the queue can show (QueueFilters.kind): companies, new offers, or changes to published
+# offers; None is everything.
+COMPANIES, NEW_OFFERS, CHANGES = "companies", "offers", "changes"
+KINDS = (COMPANIES, NEW_OFFERS, CHANGES)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str | None = None
+    offer_type: str | None = None  # of the offers (a company: of its waiting offers)
+    place: str = ""  # the start of the place's name: a company's place, an offer's place
+
+
+def moderation_queue(*, actor, today=None, filters=QueueFilters()):
     """The actor's region's queue, oldest first: the pending companies, each with its waiting
     offers under it (they are decided after the company), and the waiting offers and changes
-    of every other company. Each item says since when it waits."""
-    today = today or local_today()
+    of every other company. Each item says since when it waits. `filters` narrows it."""
+    companies, offers = _queue(actor, today or local_today())
+    return _filtered(companies, offers, filters)
+
+
+def _filtered(companies, offers, filters):
+    place = normalise(filters.place)
+
+    def fits(offer):
+        return ((filters.offer_type is None or offer.offer_type == filters.offer_type)
+                and (not place or _at(offer.place, place)))
+
+    if filters.kind not in (None, COMPANIES):
+        companies = []
+    companies = [replace(item, offers=[o for o in item.offers if fits(o.subject)])
+                 for item in companies if not place or _at(item.subject.place, place)]
+    if filters.offer_type is not None:
+        companies = [item for item in companies if item.offers]
+    if filters.kind == COMPANIES:
+        offers = []
+    elif filters.kind is not None:
+        offers = [item for item in offers
+                  if (item.subject.status == OFFER_PENDING) == (filters.kind == NEW_OFFERS)]
+    return companies, [item for item in offers if fits(item.subject)]
+
+
+def _at(place, start):
+    """Whether the place's name (or its label) starts with this (folded) text."""
+    return any(normalise(name).startswith(start) for name in (place.name, place.label))
+
+
+def _queue(actor, today):
     provinces = _region_province_ids(actor)
     companies = (select(Company).join(Company.place).where(Company.status == PENDING)
                  .options(contains_eager(Company.place)))
@@ -82,7 +126,8 @@ def moderation_queue(*, actor, today=None):
                   select(OfferRevision.offer_id)
                   .where(OfferRevision.status == REVISION_PENDING))))
               .options(contains_eager(Offer.company), selectinload(Offer.sectors),
-                       selectinload(Offer.levels), selectinload(Offer.revisions)))
+                       selectinload(Offer.levels), selectinload(Offer.revisions),
+                       selectinload(Offer.place)))
     if provinces is not None:
         companies = companies.where(Place.province_id.in_(provinces))
         offers = offers.where(Place.province_id.in_(provinces))

@@ -15,6 +15,7 @@ from portal.moderation.forms import (
     DecisionForm,
     HolidayForm,
     HolidayImportForm,
+    QueueFilterForm,
     VerifyForm,
 )
 from portal.offers.forms import HOLIDAY_REGION_LABELS, field_label
@@ -31,10 +32,19 @@ MODERATORS = (security.MODERATOR, security.ADMIN)
 @bp.get("")
 @role_required(*MODERATORS)
 def queue():
-    companies, offers = services.moderation_queue(actor=current_user)
+    form = QueueFilterForm(request.args)
+    filters, status = services.QueueFilters(), 200
+    if request.args and form.validate():
+        filters = services.QueueFilters(kind=form.kind.data or None,
+                                        offer_type=form.offer_type.data or None,
+                                        place=form.place.data or "")
+    elif request.args:
+        status = 400  # the whole queue, and the filter's errors next to its fields
+    companies, offers = services.moderation_queue(actor=current_user, filters=filters)
     return render_template("moderation/queue.html", companies=companies, offers=offers,
                            accreditations=services.accreditations_to_check(actor=current_user),
-                           centre=technocentrum_of(current_user), form=DecisionForm())
+                           centre=technocentrum_of(current_user), form=form,
+                           filtered=filters != services.QueueFilters()), status
 
 
 def _decide(subject, approve, reject, template, seen=None, may_approve=True, **context):

@@ -12,7 +12,7 @@ from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.moderation import services as moderation
 from portal.offers.models import Offer
-from portal.offers.services import create_offer, submit_offer
+from portal.offers.services import create_offer, submit_offer, update_offer
 from portal.organisations.models import Company
 
 
@@ -315,3 +315,35 @@ def test_a_pending_companys_offers_wait_under_it(make, regions):
     companies, offers = moderation.moderation_queue(actor=regions.zeeland)
     assert companies == []
     assert [o.subject for o in offers] == [first, regions.zeeland_offer, second]
+
+
+def _titles(filters, actor):
+    companies, offers = moderation.moderation_queue(actor=actor, filters=filters)
+    return ([(c.subject.name, [o.subject.title for o in c.offers]) for c in companies],
+            [o.subject.title for o in offers])
+
+
+def test_the_queue_filtered_by_kind_type_and_place(make, regions):
+    pending_offer_of(make, regions.vlissingen)  # a company visit, under its company
+    lesson = make.offer(make.company(place="Goes"), status="pending", title="Gastles lassen",
+                        offer_type="guest_lesson", location_mode="school", travel_km=30)
+    changed = make.offer(make.company(place="Vlissingen"), title="Open werkplaats")
+    update_offer(actor=make.owner_of(changed.company), offer=changed,
+                 **make.offer_fields(title="Open werkplaats, vernieuwd"))
+    zeeland, filters = regions.zeeland, moderation.QueueFilters
+
+    everything = _titles(filters(), zeeland)
+    assert everything == ([("Scheldewerf Vlissingen", ["Meeloopdag in de elektrowerkplaats"])],
+                          ["Rondleiding op de scheepswerf", "Gastles lassen", "Open werkplaats"])
+    assert _titles(filters(kind="companies"), zeeland) == (everything[0], [])
+    assert _titles(filters(kind="offers"), zeeland) == (
+        [], ["Rondleiding op de scheepswerf", "Gastles lassen"])
+    assert _titles(filters(kind="changes"), zeeland) == ([], ["Open werkplaats"])
+    assert _titles(filters(offer_type="guest_lesson"), zeeland) == ([], ["Gastles lassen"])
+    assert _titles(filters(offer_type="company_visit"), zeeland) == (
+        everything[0], ["Rondleiding op de scheepswerf", "Open werkplaats"])
+    # the start of a place's name, folded: the company's place, an offer's own place
+    assert _titles(filters(place="vlis"), zeeland) == (everything[0], ["Open werkplaats"])
+    assert _titles(filters(place="GOES"), zeeland) == ([], ["Gastles lassen"])
+    assert _titles(filters(place="Almere"), zeeland) == ([], [])  # another region's stays out
+    assert lesson.place.name == "Goes"

@@ -512,3 +512,42 @@ def test_another_regions_moderator_cannot_confirm(client, flevoland, stated):
 
     assert response.status_code == 404
     assert reload(Company, stated.id).sbb_verified_at is None
+
+
+def test_the_queue_filtered_through_its_form(client, make, zeeland, pending_offer):
+    make.offer(make.company(place="Goes", name="Goese Metaal"), status="pending",
+               title="Gastles draaien", offer_type="guest_lesson", location_mode="school",
+               travel_km=30)
+    login(client, zeeland)
+    assert 'name="kind"' in text(client.get(QUEUE_URL))
+
+    page = client.get(f"{QUEUE_URL}?kind=offers&offer_type=guest_lesson&place=go")
+
+    assert page.status_code == 200
+    assert "Gastles draaien" in text(page)
+    assert "Vlissingse Lasserij" not in text(page) and "Lassen voor beginners" not in text(page)
+    assert 'option selected value="guest_lesson"' in text(page)
+    assert 'value="go"' in text(page) and 'href="/moderatie">' in text(page)  # "show everything"
+    assert "Vlissingse Lasserij" in text(client.get(f"{QUEUE_URL}?kind=companies&place=vlis"))
+
+
+@pytest.mark.parametrize("query, name", [("kind=everything", "kind"),
+                                         ("offer_type=cooking", "offer_type"),
+                                         ("place=" + "x" * 81, "place")])
+def test_a_bad_filter_answers_400_next_to_its_field_and_shows_the_whole_queue(
+        client, zeeland, pending_offer, query, name):
+    login(client, zeeland)
+
+    page = client.get(f"{QUEUE_URL}?{query}")
+
+    assert page.status_code == 400
+    assert field_error(page, name) and form_alert(page)
+    assert "Lassen voor beginners" in text(page)
+
+
+def test_a_filter_never_shows_another_regions_queue(client, flevoland, pending_offer):
+    login(client, flevoland)
+
+    page = text(client.get(f"{QUEUE_URL}?kind=companies&place=vlissingen"))
+
+    assert "Vlissingse Lasserij" not in page and "Lassen voor beginners" not in page
