@@ -9,6 +9,7 @@ from portal.bookings.models import Booking
 from portal.extensions import db
 from portal.offers.models import Offer
 from portal.organisations.models import Organisation
+from portal.organisations.services import can_moderate
 
 # The tables events name, and the relationships a sentence about their rows needs.
 SUBJECT_MODELS = {
@@ -46,3 +47,15 @@ def subjects_of(events):
         rows = db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))
         found.update({(table, row.id): row for row in rows.unique()})
     return found
+
+
+def history_of(*, actor, subject):
+    """What happened to a company or an offer, oldest first (every decision and what led to
+    it), for a moderator of its region or the administrator."""
+    company = subject if isinstance(subject, Organisation) else subject.company
+    security.require(can_moderate(actor, company), "outside the moderator's region")
+    return list(db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.subject_type == subject.__tablename__,
+               AuditEvent.subject_id == subject.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)))

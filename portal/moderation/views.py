@@ -8,7 +8,7 @@ from portal.forms import choices
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.moderation import services
-from portal.moderation.audit_log import recent_events, subjects_of
+from portal.moderation.audit_log import history_of, recent_events, subjects_of
 from portal.moderation.audit_text import describe_event
 from portal.moderation.forms import (
     APPROVE,
@@ -70,7 +70,9 @@ def _decide(subject, approve, reject, template, seen=None, may_approve=True, **c
             form.seen.data = seen
         else:
             return redirect(url_for("moderation.queue"))
-    return render_form(template, form, **context)
+    history = history_of(actor=current_user, subject=next(iter(subject.values())))
+    return render_form(template, form, history=history, history_subjects=subjects_of(history),
+                       describe_event=describe_event, **context)
 
 
 @bp.route("/bedrijven/<int:company_id>", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from portal.db import PORTAL_TIMEZONE, local_today
 from portal.errors import NotAllowed, ValidationFailed
 from portal.extensions import db
 from portal.moderation import services as moderation
+from portal.moderation.audit_log import history_of
 from portal.offers.models import Offer
 from portal.offers.services import create_offer, submit_offer, update_offer
 from portal.organisations.models import Company
@@ -347,3 +348,17 @@ def test_the_queue_filtered_by_kind_type_and_place(make, regions):
     assert _titles(filters(place="GOES"), zeeland) == ([], ["Gastles lassen"])
     assert _titles(filters(place="Almere"), zeeland) == ([], [])  # another region's stays out
     assert lesson.place.name == "Goes"
+
+
+def test_the_history_of_a_company_and_an_offer_oldest_first(make, regions):
+    offer = pending_offer_of(make, regions.vlissingen)
+    moderation.reject_company(actor=regions.zeeland, company=regions.vlissingen,
+                              reason="Het KvK-nummer klopt niet.")
+
+    history = history_of(actor=regions.zeeland, subject=regions.vlissingen)
+    assert [e.action for e in history] == ["company.registered", "company.rejected"]
+    assert history[1].details["reason"] == "Het KvK-nummer klopt niet."
+    assert [e.action for e in history_of(actor=make.admin(), subject=offer)] == [
+        "offer.created", "slot.added", "offer.submitted"]
+    with pytest.raises(NotAllowed):  # another region's moderator
+        history_of(actor=regions.flevoland, subject=offer)

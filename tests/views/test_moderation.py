@@ -551,3 +551,16 @@ def test_a_filter_never_shows_another_regions_queue(client, flevoland, pending_o
     page = text(client.get(f"{QUEUE_URL}?kind=companies&place=vlissingen"))
 
     assert "Vlissingse Lasserij" not in page and "Lassen voor beginners" not in page
+
+
+def test_the_decision_pages_show_the_history(client, make, zeeland, pending_offer):
+    login(client, zeeland)
+    submit(client, f"/moderatie/bedrijven/{pending_offer.company_id}",
+           {"decision": "reject", "reason": "Geen <b>werkplaats</b> gevonden."})
+
+    company = text(client.get(f"/moderatie/bedrijven/{pending_offer.company_id}"))
+    history = company.split("Geschiedenis")[1]
+    assert history.index("aangemeld") < history.index("afgekeurd")  # oldest first
+    assert "Geen &lt;b&gt;werkplaats&lt;/b&gt; gevonden." in history  # the reason, escaped
+    offer = text(client.get(f"/moderatie/aanbod/{pending_offer.id}"))
+    assert "Lassen voor beginners" in offer.split("Geschiedenis")[1]
