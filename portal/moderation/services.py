@@ -73,7 +73,6 @@ def _offer_since(offer):
 # What the queue can show (QueueFilters.kind): companies, new offers, or changes to published
 # offers; None is everything.
 COMPANIES, NEW_OFFERS, CHANGES = "companies", "offers", "changes"
-KINDS = (COMPANIES, NEW_OFFERS, CHANGES)
 
 
 @dataclass(frozen=True)
@@ -259,7 +258,7 @@ def approve_offer(*, actor, offer, seen=None):
     seen = offer.revision if seen is None else seen
     if offer.status in (PUBLISHED, PAUSED):
         return _decide_revision(actor, offer, REVISION_APPROVED, None, seen)
-    if offer.status == OFFER_PENDING and not offer.can_publish():
+    if offer.waits_for_its_company():
         raise ValidationFailed({"": _("Approve the company first, then its offers.")})
     if offer.status == OFFER_PENDING:
         require_accreditation(offer.offer_type, offer.company)

@@ -48,6 +48,8 @@ def queue():
 
 
 def _decide(subject, approve, reject, template, seen=None, may_approve=True, **context):
+    """The decision form on `subject` ({"company": c} or {"offer": o}), with its history."""
+    (decided_on,) = subject.values()
     form = DecisionForm()
     if not may_approve:  # only a rejection can be decided now (the page says why)
         form.decision.choices = [c for c in form.decision.choices if c.value != APPROVE]
@@ -70,7 +72,7 @@ def _decide(subject, approve, reject, template, seen=None, may_approve=True, **c
             form.seen.data = seen
         else:
             return redirect(url_for("moderation.queue"))
-    history = history_of(actor=current_user, subject=next(iter(subject.values())))
+    history = history_of(actor=current_user, subject=decided_on)
     return render_form(template, form, history=history, history_subjects=subjects_of(history),
                        describe_event=describe_event, **context)
 
@@ -107,9 +109,9 @@ def offer(offer_id):
     revision = offer.pending_revision if offer.status in ("published", "paused") else None
     seen = offer.revision
     # a pending company's offer is approved after the company (the page says so, once)
-    may_approve = revision is not None or offer.status != "pending" or offer.can_publish()
     return _decide({"offer": offer}, services.approve_offer, services.reject_offer,
-                   "moderation/offer.html", seen=seen, may_approve=may_approve, offer=offer,
+                   "moderation/offer.html", seen=seen,
+                   may_approve=not offer.waits_for_its_company(), offer=offer,
                    revision=revision,
                    field_label=field_label,
                    changes=services.revision_changes(offer, revision) if revision else [])

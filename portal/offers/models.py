@@ -146,8 +146,9 @@ class Offer(Places, TimestampMixin, Base):
     def can_submit(self):
         return self.status in (DRAFT, REJECTED)
 
-    def can_publish(self):
-        return self.status == PENDING and self.company.is_approved
+    def waits_for_its_company(self):
+        """A submitted offer of a company not approved (yet): decided after the company."""
+        return self.status == PENDING and not self.company.is_approved
 
     def __repr__(self):
         return f"<Offer {self.id} {self.offer_type} {self.status}>"
