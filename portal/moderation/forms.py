@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal import forms as portal_forms
 from portal.forms import PortalForm, choices
 from portal.i18n import lazy_gettext as _l
+from portal.moderation.bulk import Selection
 from portal.moderation.services import CHANGES, COMPANIES, NEW_OFFERS
 from portal.numbers import whole_number
 from portal.taxonomy.offer_types import OFFER_TYPES
@@ -50,6 +51,39 @@ class QueueFilterForm(PortalForm):
                                                           blank=_l("All types")))
     place = portal_forms.SearchField(_l("Place"), validators=[Optional(), Length(max=80)],
                                      description=_l("The start of its name, e.g. Vlis."))
+
+
+class BulkApproveForm(PortalForm):
+    """The queue's ticked items, approved together with one note. `company` holds company
+    ids, `offer` "offer id:version read"; the button `together` (a company id) approves that
+    company with the offers listed under it, whose "company id:offer id:version read" come in
+    `with`. Values are read by `selection()`, which refuses anything malformed."""
+
+    note = TextAreaField(_l("Note to the companies (optional)"),
+                         validators=[Optional(), Length(max=2000)],
+                         description=_l("Sent with the message each company receives."))
+
+    def selection(self, values):
+        """The Selection asked for by the posted lists (a MultiDict), or None if malformed."""
+        together = values.get("together")
+        if together:
+            company = whole_number(together)
+            offers = [_numbers(item, 3) for item in values.getlist("with")]
+            if company is None or None in offers:
+                return None
+            return Selection(companies=(company,), offers=tuple(
+                (offer, seen) for owner, offer, seen in offers if owner == company))
+        companies = [whole_number(item) for item in values.getlist("company")]
+        offers = [_numbers(item, 2) for item in values.getlist("offer")]
+        if None in companies or None in offers:
+            return None
+        return Selection(companies=tuple(companies), offers=tuple(offers))
+
+
+def _numbers(item, count):
+    """`count` whole numbers written "1:2:3", or None."""
+    numbers = [whole_number(part) for part in item.split(":")]
+    return tuple(numbers) if len(numbers) == count and None not in numbers else None
 
 
 class VerifyForm(PortalForm):

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -7,11 +7,15 @@ from portal.errors import ValidationFailed
 from portal.forms import choices
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import ngettext
 from portal.moderation import services
 from portal.moderation.audit_log import history_of, recent_events, subjects_of
 from portal.moderation.audit_text import describe_event
+from portal.moderation.bulk import Selection
+from portal.moderation.bulk import approve_selected as approve_selected_items
 from portal.moderation.forms import (
     APPROVE,
+    BulkApproveForm,
     DecisionForm,
     HolidayForm,
     HolidayImportForm,
@@ -32,6 +36,12 @@ MODERATORS = (security.MODERATOR, security.ADMIN)
 @bp.get("")
 @role_required(*MODERATORS)
 def queue():
+    return _queue_page(BulkApproveForm())
+
+
+def _queue_page(bulk_form, selection=None):
+    """The queue as the filters in the address ask; the whole queue (and a 400) when they are
+    wrong. `selection` keeps what was ticked when a bulk approval was refused."""
     form = QueueFilterForm(request.args)
     filters, status = services.QueueFilters(), 200
     if request.args and form.validate():
@@ -40,11 +50,41 @@ def queue():
                                         place=form.place.data or "")
     elif request.args:
         status = 400  # the whole queue, and the filter's errors next to its fields
+    if bulk_form.errors or bulk_form.form_errors:
+        status = 422
     companies, offers = services.moderation_queue(actor=current_user, filters=filters)
+    selection = selection or Selection()
     return render_template("moderation/queue.html", companies=companies, offers=offers,
                            accreditations=services.accreditations_to_check(actor=current_user),
                            centre=technocentrum_of(current_user), form=form,
+                           bulk_form=bulk_form, ticked_companies=set(selection.companies),
+                           ticked_offers={offer for offer, _seen in selection.offers},
                            filtered=filters != services.QueueFilters()), status
+
+
+@bp.post("/goedkeuren")
+@role_required(*MODERATORS)
+def approve_selected():
+    """Approve the ticked items, or one company with its offers, with one note."""
+    bulk_form = BulkApproveForm()
+    selection = bulk_form.selection(request.form)
+    if not bulk_form.validate_on_submit():
+        return _queue_page(bulk_form, selection)
+    if selection is None:
+        abort(400)  # not what the page sends
+    try:
+        outcome = approve_selected_items(actor=current_user, selection=selection,
+                                         note=bulk_form.note.data)
+    except ValidationFailed as error:
+        apply_errors(bulk_form, error)
+        return _queue_page(bulk_form, selection)
+    if outcome.count:
+        flash(ngettext("Approved: %(num)d item.", "Approved: %(num)d items.", outcome.count),
+              "success")
+    for subject, why in outcome.missed:
+        flash(_("Not approved, %(why)s: %(name)s. Open it and decide on what is there now.",
+                why=why, name=getattr(subject, "title", None) or subject.name), "warning")
+    return redirect(url_for("moderation.queue", **request.args))
 
 
 def _decide(subject, approve, reject, template, seen=None, may_approve=True, **context):

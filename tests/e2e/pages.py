@@ -46,6 +46,9 @@ CANCEL = "main button[value=cancel]"
 OFFER_LINK = "main a[href*='/aanbod/']:not([href$='/nieuw'])"
 BOOKING_LINK = "main a[href*='/aanvragen/']"
 MODERATION_LINK = "main a[href*='/moderatie/bedrijven/'], main a[href*='/moderatie/aanbod/']"
+# The queue's bulk approval: a tick box and the button.
+TICK = "main input[type=checkbox][name=offer]"
+APPROVE_SELECTED = "main #approve-selected"
 # Pages with several forms: the button of the one meant.
 SLOT_SUBMIT = "main form:has(input[name=kind][value=slot]) button[type=submit]"
 SERIES_SUBMIT = "main form:has(input[name=kind][value=series]) button[type=submit]"
@@ -303,7 +306,10 @@ PAGES = {
               action=submit(CANCEL), shows=(ERRORS,)),
     ],
     "moderation.queue": [
-        Visit("moderation-queue", "moderator", shows=(MODERATION_LINK,)),
+        Visit("moderation-queue", "moderator", shows=(MODERATION_LINK, TICK)),
+        # approving with nothing ticked: the error summary above the lists
+        Visit("moderation-queue-bulk-errors", "moderator", status=422,
+              action=submit(APPROVE_SELECTED), shows=(ERRORS,)),
         Visit("moderation-queue-empty", "moderator-empty", hides=(MODERATION_LINK,)),
         Visit("moderation-queue-admin", "admin", shows=(MODERATION_LINK,)),
         Visit("forbidden", "teacher", status=403),

@@ -18,7 +18,10 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.moderation import bulk as moderation_bulk
 from portal.moderation import services as moderation
+from portal.moderation.bulk import Selection
+from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer
 from portal.organisations.models import Company
 from tests import factories
@@ -153,3 +156,81 @@ def test_one_of_two_moderators_decides_a_pending_company(race_app, setting, deci
         assert company.status == {"approve": "approved", "reject": "rejected"}[winner]
         assert company.decided_at is not None
     assert audit_count(race_app, "organisations", setting["company"], COMPANY_DECISIONS) == 1
+
+
+# --- bulk approval ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bulk(race_app, setting):
+    """Beside the setting's items: an offer of the pending company and a second offer of an
+    approved one, all as read (id, version)."""
+    with race_app.app_context():
+        company = db.session.get(Company, setting["company"])
+        under = factories.offer(company, status="pending", title="Onder het bedrijf")
+        second = factories.offer(factories.company(place="Middelburg"), status="pending")
+        ids = {"under": (under.id, under.revision), "second": (second.id, second.revision),
+               "offer": (setting["offer"], setting["revision"])}
+        db.session.remove()
+        return ids
+
+
+def approve_together(selection):
+    return lambda actor, _subject: moderation_bulk.approve_selected(
+        actor=actor, selection=selection, note="Samen goedgekeurd.")
+
+
+def mails_of_kind(app, kind):
+    with app.app_context():
+        return db.session.scalar(select(func.count(OutboxMessage.id))
+                                 .where(OutboxMessage.kind == kind))
+
+
+def test_two_overlapping_bulk_approvals_decide_each_item_once(race_app, setting, bulk):
+    """One moderator approves the company with its offer and the approved company's offer; the
+    other that offer and a second one. Every item is approved once, in one audit event; the
+    overlapping offer is left to whoever came second, and named to them."""
+    first, second = setting["moderators"]
+    mine = Selection(companies=(setting["company"],), offers=(bulk["under"], bulk["offer"]))
+    theirs = Selection(offers=(bulk["offer"], bulk["second"]))
+    outcomes = []
+
+    def approve(selection):
+        def run(actor, subject):
+            outcome = moderation_bulk.approve_selected(actor=actor, selection=selection)
+            outcomes.append((outcome.count, [subject.id for subject, _why in outcome.missed]))
+        return run
+
+    results = at_once(race_app, [(first, load_company(setting), approve(mine)),
+                                 (second, load_company(setting), approve(theirs))])
+
+    assert [kind for kind, _ in results] == ["decided", "decided"]
+    assert sorted(count for count, _missed in outcomes) in ([2, 2], [1, 3])
+    assert sum(count for count, _missed in outcomes) == 4
+    assert [offer_id for _count, missed in outcomes for offer_id in missed] == [setting["offer"]]
+    with race_app.app_context():
+        assert db.session.get(Company, setting["company"]).status == "approved"
+        assert {db.session.get(Offer, offer_id).status for offer_id, _ in bulk.values()} == {
+            "published"}
+    for offer_id, _ in bulk.values():
+        assert audit_count(race_app, "offers", offer_id, OFFER_DECISIONS) == 1
+    assert audit_count(race_app, "organisations", setting["company"], COMPANY_DECISIONS) == 1
+
+
+def test_a_bulk_approval_and_a_rejection_at_once_decide_the_offer_once(race_app, setting, bulk):
+    first, second = setting["moderators"]
+
+    outcomes = at_once(race_app, [
+        (first, load_offer(setting), approve_together(Selection(offers=(bulk["offer"],)))),
+        (second, load_offer(setting), reject_offer(setting))])
+
+    with race_app.app_context():
+        status = db.session.get(Offer, setting["offer"]).status
+    assert audit_count(race_app, "offers", setting["offer"], OFFER_DECISIONS) == 1
+    if status == "rejected":  # the rejection came first: the bulk approval left the offer
+        assert outcomes[0] == ("decided", None) and outcomes[1] == ("decided", None)
+        assert mails_of_kind(race_app, "moderation.approved_together") == 0
+    else:  # the approval came first: the rejection is told
+        assert status == "published"
+        assert outcomes[1][0] == "refused"
+        assert mails_of_kind(race_app, "moderation.approved_together") > 0

@@ -331,6 +331,10 @@ MATRIX = {
         data={"offer.pending": lambda v: {"decision": "reject", "reason": "Te vaag.",
                                           "seen": 1},
               "offer.draft": lambda v: {"decision": "approve", "seen": 1}}),
+    # Bulk approval takes its items from the form: another region's offer is not found.
+    "moderation.approve_selected": Route(
+        post={"offer.pending": to_moderate("/moderatie")},
+        data={"offer.pending": lambda v: {"offer": f"{v}:1"}}),
     "moderation.audit_log": Route(get={None: ADMIN_ONLY}),
     "moderation.holidays": Route(get={None: ADMIN_ONLY},
                                  post={None: {**ADMIN_ONLY, "admin": 422}}),
