@@ -93,6 +93,7 @@ def register_blueprints(app):
     from portal.geo.views import bp as geo
     from portal.matching.views import bp as matching
     from portal.matching.weights_views import bp as search_weights
+    from portal.moderation.report_views import bp as reports
     from portal.moderation.views import bp as moderation
     from portal.notifications.views import bp as notifications
     from portal.offers.views import bp as offers
@@ -102,7 +103,8 @@ def register_blueprints(app):
     from portal.public.views import bp as public
 
     for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
-                      waitlist, calendar, moderation, search_weights, notifications, privacy):
+                      waitlist, calendar, moderation, reports, search_weights, notifications,
+                      privacy):
         app.register_blueprint(blueprint)
 
 

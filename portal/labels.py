@@ -17,7 +17,17 @@ STATUS_LABELS = {
     "counter_proposed": _l("Counter-proposal"),
     "completed": _l("Took place"),
     "no_show": _l("Did not take place"),
+    "suspended": _l("Suspended"),
 }
+
+# What became of a report (portal/moderation/models.py).
+REPORT_STATUS_LABELS = {"open": _l("Open"), "dismissed": _l("Dismissed: nothing to do"),
+                        "upheld": _l("Company suspended")}
+
+
+def report_status_label(code):
+    return REPORT_STATUS_LABELS.get(code, code)
+
 
 # Bootstrap colour of each status badge.
 STATUS_STYLES = {
@@ -26,6 +36,7 @@ STATUS_STYLES = {
     "accepted": "success", "declined": "danger", "cancelled": "secondary",
     "paused": "warning", "archived": "secondary",
     "counter_proposed": "info", "completed": "success", "no_show": "secondary",
+    "suspended": "danger",
 }
 
 SCHOOL_STAGES = {"po": _l("Primary school (PO)"), "vo": _l("Secondary school (VO)"),

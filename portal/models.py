@@ -6,6 +6,7 @@ from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
 from portal.matching.changes import search_changes
 from portal.matching.index import offer_words, search_words
 from portal.matching.models import MatchingWeights
+from portal.moderation.models import Report
 from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer, OfferRevision, Slot
 from portal.organisations.models import (
@@ -24,7 +25,7 @@ __all__ = [
     "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
     "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
-    "MatchingWeights", "OfferRevision", "Slot",
+    "MatchingWeights", "OfferRevision", "Report", "Slot",
     "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
     "taxonomy_version",
 ]

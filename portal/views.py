@@ -18,7 +18,7 @@ from portal.extensions import db, limiter, login_manager
 from portal.form_fields import field as form_field
 from portal.i18n import format_date, get_locale, ngettext
 from portal.i18n import gettext as _
-from portal.labels import SCHOOL_STAGES, status_label, status_style
+from portal.labels import SCHOOL_STAGES, report_status_label, status_label, status_style
 from portal.notifications.outbox import external_url
 
 
@@ -131,6 +131,7 @@ def register_template_globals(app):
         roles=security,
         status_label=status_label,
         status_style=status_style,
+        report_status_label=report_status_label,
         school_stages=SCHOOL_STAGES,
         mail_url=external_url,
     )

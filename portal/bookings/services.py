@@ -32,6 +32,8 @@ from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.offers.models import PAUSED, PUBLISHED, Offer, Slot
+from portal.offers.services import suspended_message
+from portal.organisations.models import SUSPENDED
 from portal.organisations.services import school_of
 from portal.taxonomy.models import EducationLevel
 
@@ -49,8 +51,8 @@ def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_
     security.require_role(actor, *security.SCHOOL_ROLES)
     school = school_of(actor)
     security.require(school is not None, "teacher without a school")
-    if offer.status not in (PUBLISHED, PAUSED):
-        raise NotFound("offer")
+    if offer.status not in (PUBLISHED, PAUSED) or not offer.company.is_approved:
+        raise NotFound("offer")  # a suspended company's offers are hidden
     today = today or local_today()
     errors = {}
     if offer.status == PAUSED:
@@ -207,6 +209,8 @@ def accept_booking(*, actor, booking, message="", now=None, today=None):
     """The company accepts: the date is fixed, the group's room is taken, and the school gets
     the answer with a calendar entry; the company a confirmation with the same entry."""
     gate(actor, booking, COMPANY, rules.ACCEPT, today)
+    if booking.offer.company.status == SUSPENDED:
+        raise ValidationFailed({"": suspended_message()})
     text = clean_text(message)
     now = now or utcnow()
     move(booking, rules.ACCEPTED, rules.ACCEPT, decided_by_id=actor.id, decided_at=now,

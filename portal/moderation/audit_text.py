@@ -139,6 +139,11 @@ def _sentences():
                            "%(subject)s"),
         "waitlist.closed": _("%(actor)s closed places on the waiting lists of %(subject)s"),
         "mail.retried": _("%(actor)s put an undeliverable e-mail back in the queue"),
+        "offer.reported": _("%(actor)s reported the offer %(subject)s"),
+        "company.reported": _("%(actor)s reported the company %(subject)s"),
+        "report.dismissed": _("%(actor)s dismissed a report about %(subject)s"),
+        "company.suspended": _("%(actor)s suspended the company %(subject)s"),
+        "company.reinstated": _("%(actor)s lifted the suspension of the company %(subject)s"),
     }
 
 

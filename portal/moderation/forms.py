@@ -6,7 +6,7 @@ from portal import forms as portal_forms
 from portal.forms import PortalForm, choices
 from portal.i18n import lazy_gettext as _l
 from portal.moderation.bulk import Selection
-from portal.moderation.services import CHANGES, COMPANIES, NEW_OFFERS
+from portal.moderation.services import CHANGES, COMPANIES, NEW_OFFERS, REPORTS
 from portal.numbers import whole_number
 from portal.taxonomy.offer_types import OFFER_TYPES
 
@@ -44,7 +44,8 @@ class QueueFilterForm(PortalForm):
     kind = portal_forms.SelectField(
         _l("Show"), default="", validators=[Optional()],
         choices=choices([(COMPANIES, _l("Companies")), (NEW_OFFERS, _l("New offers")),
-                         (CHANGES, _l("Changes to published offers"))],
+                         (CHANGES, _l("Changes to published offers")),
+                         (REPORTS, _l("Reports"))],
                         blank=_l("Everything")))
     offer_type = portal_forms.SelectField(_l("Type"), default="", validators=[Optional()],
                                           choices=choices(OFFER_TYPES.items(),
@@ -106,3 +107,30 @@ class HolidayImportForm(PortalForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
                      description=_l("Columns region, name, starts_on, ends_on; dates as "
                                    "2027-04-24; region noord, midden, zuid or vlaanderen."))
+
+
+class ReportForm(PortalForm):
+    reason = TextAreaField(
+        _l("What is wrong?"),
+        validators=[DataRequired(_l("Say what is wrong, so the Technocentrum can look into it.")),
+                    Length(max=2000)],
+        description=_l("Only the Technocentrum of the company's region reads this, with your "
+                       "name and e-mail address, so it can ask you more."))
+
+
+DISMISS = "dismiss"
+SUSPEND = "suspend"
+
+
+class ReportDecisionForm(PortalForm):
+    decision = RadioField(_l("Decision"), choices=choices([
+        (DISMISS, _l("Dismiss: nothing to do")),
+        (SUSPEND, _l("Suspend the company: hide its offers"))]),
+        validators=[DataRequired(_l("Choose dismiss or suspend."))])
+    note = TextAreaField(_l("Note (required to suspend: the company reads it)"),
+                         validators=[Optional(), Length(max=2000)])
+
+
+class SuspendForm(PortalForm):
+    reason = TextAreaField(_l("Reason (the company reads it)"), validators=[
+        DataRequired(_l("Give a reason; the company will read it.")), Length(max=2000)])

@@ -39,7 +39,7 @@ REVISION_MAIL = {REVISION_APPROVED: "moderation.revision_approved",
                  REVISION_REJECTED: "moderation.revision_rejected"}
 
 
-def _region_province_ids(actor):
+def region_province_ids(actor):
     """The provinces the actor moderates; None means all (the administrator)."""
     if security.has_role(actor, security.ADMIN):
         return None
@@ -70,9 +70,9 @@ def _offer_since(offer):
     return revision.created_at if revision is not None else offer.submitted_at or offer.created_at
 
 
-# What the queue can show (QueueFilters.kind): companies, new offers, or changes to published
-# offers; None is everything.
-COMPANIES, NEW_OFFERS, CHANGES = "companies", "offers", "changes"
+# What the queue can show (QueueFilters.kind): companies, new offers, changes to published
+# offers, or reports (portal/moderation/reports.py); None is everything.
+COMPANIES, NEW_OFFERS, CHANGES, REPORTS = "companies", "offers", "changes", "reports"
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _filtered(companies, offers, filters):
                  for item in companies if not place or _at(item.subject.place, place)]
     if filters.offer_type is not None:
         companies = [item for item in companies if item.offers]
-    if filters.kind == COMPANIES:
+    if filters.kind in (COMPANIES, REPORTS):
         offers = []
     elif filters.kind is not None:
         offers = [item for item in offers
@@ -117,7 +117,7 @@ def _at(place, start):
 
 
 def _queue(actor, today):
-    provinces = _region_province_ids(actor)
+    provinces = region_province_ids(actor)
     companies = (select(Company).join(Company.place).where(Company.status == PENDING)
                  .options(contains_eager(Company.place)))
     offers = (select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
@@ -144,7 +144,7 @@ def _queue(actor, today):
 
 def accreditations_to_check(*, actor):
     """Approved companies of the actor's region whose SBB leerbedrijf-ID waits for a check."""
-    provinces = _region_province_ids(actor)
+    provinces = region_province_ids(actor)
     query = (select(Company).join(Company.place)
              .where(Company.status == APPROVED, Company.sbb_number.is_not(None),
                     Company.sbb_verified_at.is_(None)))

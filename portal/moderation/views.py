@@ -8,7 +8,7 @@ from portal.forms import choices
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import ngettext
-from portal.moderation import services
+from portal.moderation import reports, services
 from portal.moderation.audit_log import history_of, recent_events, subjects_of
 from portal.moderation.audit_text import describe_event
 from portal.moderation.bulk import Selection
@@ -20,8 +20,10 @@ from portal.moderation.forms import (
     HolidayForm,
     HolidayImportForm,
     QueueFilterForm,
+    SuspendForm,
     VerifyForm,
 )
+from portal.moderation.report_views import flash_suspended
 from portal.offers.forms import HOLIDAY_REGION_LABELS, field_label
 from portal.organisations.accreditation import verify_sbb_number
 from portal.organisations.services import technocentrum_of
@@ -53,8 +55,10 @@ def _queue_page(bulk_form, selection=None):
     if bulk_form.errors or bulk_form.form_errors:
         status = 422
     companies, offers = services.moderation_queue(actor=current_user, filters=filters)
+    open_reports = reports.open_reports(actor=current_user, filters=filters)
     selection = selection or Selection()
     return render_template("moderation/queue.html", companies=companies, offers=offers,
+                           reports=open_reports,
                            accreditations=services.accreditations_to_check(actor=current_user),
                            centre=technocentrum_of(current_user), form=form,
                            bulk_form=bulk_form, ticked_companies=set(selection.companies),
@@ -87,10 +91,12 @@ def approve_selected():
     return redirect(url_for("moderation.queue", **request.args))
 
 
-def _decide(subject, approve, reject, template, seen=None, may_approve=True, **context):
-    """The decision form on `subject` ({"company": c} or {"offer": o}), with its history."""
+def _decide(subject, approve, reject, template, seen=None, may_approve=True, posted=True,
+            **context):
+    """The decision form on `subject` ({"company": c} or {"offer": o}), with its history.
+    `posted` False: a post of another form of the page, which this one leaves alone."""
     (decided_on,) = subject.values()
-    form = DecisionForm()
+    form = DecisionForm() if posted else DecisionForm(formdata=None)
     if not may_approve:  # only a rejection can be decided now (the page says why)
         form.decision.choices = [c for c in form.decision.choices if c.value != APPROVE]
     if not form.is_submitted():
@@ -98,7 +104,7 @@ def _decide(subject, approve, reject, template, seen=None, may_approve=True, **c
     elif seen is not None:
         # A post without the version seen decides on none (-1 never matches).
         subject = {**subject, "seen": form.seen_number() or -1}
-    if form.validate_on_submit():
+    if posted and form.validate_on_submit():
         try:
             if form.decision.data == APPROVE:
                 approve(actor=current_user, **subject)
@@ -120,10 +126,50 @@ def _decide(subject, approve, reject, template, seen=None, may_approve=True, **c
 @bp.route("/bedrijven/<int:company_id>", methods=["GET", "POST"])
 @role_required(*MODERATORS)
 def company(company_id):
-    company = services.get_company_to_moderate(current_user, company_id)
+    return _company_page(services.get_company_to_moderate(current_user, company_id))
+
+
+def _company_page(company, suspend_form=None):
+    """The company's page: the decision on a pending one, suspension of an approved one (or
+    lifting it), its SBB number, its reports and its history."""
     return _decide({"company": company}, services.approve_company, services.reject_company,
                    "moderation/company.html", company=company, verify_form=VerifyForm(
-                       data={"seen": company.sbb_number}))
+                       data={"seen": company.sbb_number}),
+                   posted=suspend_form is None,
+                   suspend_form=suspend_form or SuspendForm(prefix="suspend"),
+                   lift_form=FlaskForm(), reports=reports.reports_of(company))
+
+
+@bp.post("/bedrijven/<int:company_id>/schorsen")
+@role_required(*MODERATORS)
+def suspend(company_id):
+    company = services.get_company_to_moderate(current_user, company_id)
+    form = SuspendForm(prefix="suspend")
+    if form.validate_on_submit():
+        try:
+            flash_suspended(reports.suspend_company(actor=current_user, company=company,
+                                                    reason=form.reason.data))
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            return redirect(url_for("moderation.company", company_id=company.id))
+    page, _status = _company_page(company, suspend_form=form)
+    return page, 422
+
+
+@bp.post("/bedrijven/<int:company_id>/opheffen")
+@role_required(*MODERATORS)
+def lift(company_id):
+    company = services.get_company_to_moderate(current_user, company_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            reports.lift_suspension(actor=current_user, company=company)
+        except ValidationFailed as error:
+            for message in error.errors.values():
+                flash(message, "danger")
+        else:
+            flash(_("The suspension is lifted: its offers can be found again."), "success")
+    return redirect(url_for("moderation.company", company_id=company.id))
 
 
 @bp.post("/bedrijven/<int:company_id>/leerbedrijf")

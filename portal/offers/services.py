@@ -30,6 +30,7 @@ from portal.offers.models import (
 )
 from portal.organisations.accreditation import is_accredited
 from portal.organisations.models import REJECTED as COMPANY_REJECTED
+from portal.organisations.models import SUSPENDED as COMPANY_SUSPENDED
 from portal.organisations.models import Membership
 from portal.organisations.profiles import locations_of
 from portal.organisations.services import can_moderate, is_member
@@ -50,6 +51,11 @@ MULTILINE = ("description", "safety_rules", "deliverable")
 NOT_ACCREDITED = _l(
     "Only an accredited training company (erkend leerbedrijf) offers BBL places: state your "
     "SBB leerbedrijf-ID and wait until the Technocentrum has checked it.")
+
+
+def suspended_message():
+    return _("The Technocentrum has suspended your company: its offers are hidden and take no "
+             "requests until the suspension is lifted.")
 
 
 def require_accreditation(offer_type, company, field=""):
@@ -273,6 +279,8 @@ def submit_offer(*, actor, offer):
     if offer.company.status == COMPANY_REJECTED:
         raise ValidationFailed({"": _("Your company was not approved, so its offers cannot be "
                                       "submitted.")})
+    if offer.company.status == COMPANY_SUSPENDED:
+        raise ValidationFailed({"": suspended_message()})
     if not offer.can_submit():
         raise ValidationFailed({"": _("This offer has already been submitted.")})
     if offer.has_slots and not offer.slots:
@@ -336,7 +344,9 @@ def get_offer_for(actor, offer_id):
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         raise NotFound("offer")
-    if (offer.status in SHOWN or is_member(actor, offer.company)
+    # A suspended company's offers are hidden from all but its members and moderators.
+    if ((offer.status in SHOWN and offer.company.status != COMPANY_SUSPENDED)
+            or is_member(actor, offer.company)
             or (offer.status != DRAFT and can_moderate(actor, offer.company))):
         return offer
     raise NotFound("offer")

@@ -16,6 +16,7 @@ from portal.offers.forms import (
     form_values,
     offer_form,
 )
+from portal.offers.models import SHOWN
 from portal.offers.rules import fields_of
 from portal.organisations.accreditation import is_accredited, set_sbb_number
 from portal.organisations.profiles import locations_of
@@ -23,6 +24,7 @@ from portal.organisations.services import (
     company_of,
     get_company_for,
     is_member,
+    may_report,
     school_of,
 )
 from portal.taxonomy.codes import APPRENTICESHIP, OFFER_TYPE_CODES
@@ -256,8 +258,10 @@ def slot(slot_id):
 @bp.get("/aanbod/<int:offer_id>")
 def detail(offer_id):
     offer = services.get_offer_for(current_user, offer_id)
-    return render_template("offers/detail.html", offer=offer,
-                           is_owner=is_member(current_user, offer.company),
+    is_owner = is_member(current_user, offer.company)
+    return render_template("offers/detail.html", offer=offer, is_owner=is_owner,
+                           may_report=offer.status in SHOWN and may_report(
+                               current_user, offer.company, member=is_owner),
                            school=school_of(current_user), action_form=FlaskForm(),
                            open_slots=slots.upcoming_slots(offer))
 
@@ -266,4 +270,5 @@ def detail(offer_id):
 def company(company_id):
     company = get_company_for(current_user, company_id)
     return render_template("offers/company.html", company=company,
-                           offers=services.published_offers_of(company))
+                           offers=services.published_offers_of(company),
+                           may_report=may_report(current_user, company))

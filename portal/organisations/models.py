@@ -9,6 +9,7 @@ from portal.db import Base, TimestampMixin, UTCDateTime
 PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
+SUSPENDED = "suspended"  # approved before; its offers hidden until a moderator lifts it
 
 organisation_sectors = Table(
     "organisation_sectors",

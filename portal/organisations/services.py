@@ -66,6 +66,15 @@ def is_member(user, organisation):
     ) is not None
 
 
+def may_report(actor, company, member=None):
+    """Whether the actor may report this company (or one of its offers) to its Technocentrum:
+    anyone signed in but its own members, while the company is approved. `member` is
+    is_member(actor, company) when the caller knows it already."""
+    if not getattr(actor, "is_authenticated", False) or not company.is_approved:
+        return False
+    return not (is_member(actor, company) if member is None else member)
+
+
 def can_moderate(actor, organisation):
     """Whether the actor decides on this organisation: the administrator everywhere, a moderator
     where their Technocentrum works (the province of the organisation's place)."""

@@ -152,6 +152,13 @@ moderate_offer = Visit("moderation-offer", "moderator",
 moderate_revision = Visit("moderation-revision", "moderator", _offer("revised"),
                           shows=("main table", "main input[name=decision]"))
 reject = submit(check=("input[name=decision][value=reject]",))
+SUSPEND = "main form[action$='/schorsen'] button"
+suspend_company = Visit("moderation-company-approved", "moderator",
+                        lambda world: {"company_id": world.company}, shows=(SUSPEND,))
+report_offer = Visit("report-offer", "teacher", _offer("published"))
+report_company = Visit("report-company", "teacher", lambda world: {"company_id": world.company})
+decide_report = Visit("moderation-report", "moderator", lambda world: {"report_id": world.report},
+                      shows=("main input[name=decision][value=suspend]",))
 accreditation = Visit("accreditation", "company-empty",
                       hides=("main .alert-warning", "main .alert-success"))
 slots_page = Visit("slots", "company", _offer("published"),
@@ -306,7 +313,8 @@ PAGES = {
               action=submit(CANCEL), shows=(ERRORS,)),
     ],
     "moderation.queue": [
-        Visit("moderation-queue", "moderator", shows=(MODERATION_LINK, TICK)),
+        Visit("moderation-queue", "moderator",
+              shows=(MODERATION_LINK, TICK, "main a[href*='/moderatie/meldingen/']")),
         # approving with nothing ticked: the error summary above the lists
         Visit("moderation-queue-bulk-errors", "moderator", status=422,
               action=submit(APPROVE_SELECTED), shows=(ERRORS,)),
@@ -316,6 +324,7 @@ PAGES = {
     ],
     "moderation.company": [
         moderate_company, with_errors(moderate_company, action=reject),
+        suspend_company, with_errors(suspend_company, action=submit(SUSPEND)),
         Visit("moderation-company-sbb", "moderator",
               lambda world: {"company_id": world.sbb_company},
               shows=("main form[action$='/leerbedrijf'] button",),
@@ -326,6 +335,14 @@ PAGES = {
         moderate_revision, with_errors(moderate_revision, action=reject),
     ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
+    "reports.report_offer": [
+        report_offer, with_errors(report_offer),
+        Visit("report-offer-own", "company", _offer("published"), status=403)],
+    "reports.report_company": [report_company, with_errors(report_company)],
+    "reports.decide": [
+        decide_report,
+        # suspending needs a note the company reads
+        with_errors(decide_report, action=submit(check=("input[name=decision][value=suspend]",)))],
     "moderation.holidays": [
         holidays,
         with_errors(holidays, action=submit(HOLIDAY_SUBMIT),

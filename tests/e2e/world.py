@@ -24,6 +24,7 @@ from portal.bookings.models import Booking
 from portal.bookings.offer_life import withdraw_offer
 from portal.db import utcnow
 from portal.extensions import db
+from portal.moderation import reports
 from portal.moderation import services as moderation
 from portal.offers import lifecycle
 from portal.organisations import accreditation, profiles, teams
@@ -58,6 +59,7 @@ class World:
     pending_company: int = 0                      # waiting for the Utrecht moderator
     sbb_company: int = 0                          # approved; its SBB number waits for a check
     pending_offer: int = 0                        # waiting for the Utrecht moderator
+    report: int = 0                               # teacher-empty's report of a full company's offer
     requestable_offer: int = 0                    # published, not yet requested by the teacher
     location: int = 0                             # the full company's second location
     school: int = 0                               # the full teacher's school
@@ -215,6 +217,8 @@ def build():
         Booking, world.bookings["requested"]).slot_id
     teacher_empty = _person(world, "teacher-empty", security.TEACHER, "A11y Docent Leeg")
     world.empty_school = factories.school(teacher_empty, place="Zeist").id
+    world.report = reports.report_offer(actor=teacher_empty, offer=published[2],
+                                        reason="De veiligheidsregels ontbreken.").id
     newcomer = _person(world, "teacher-new", security.TEACHER, "A11y Docent Nieuw")
     # teacher-new asked to join the full school once and was declined: may ask again.
     declined = teams.request_to_join(actor=newcomer, school=school)

@@ -19,8 +19,10 @@ from portal.audit import AuditEvent
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.moderation import bulk as moderation_bulk
+from portal.moderation import reports
 from portal.moderation import services as moderation
 from portal.moderation.bulk import Selection
+from portal.moderation.models import Report
 from portal.notifications.models import OutboxMessage
 from portal.offers.models import Offer
 from portal.organisations.models import Company
@@ -234,3 +236,56 @@ def test_a_bulk_approval_and_a_rejection_at_once_decide_the_offer_once(race_app,
         assert status == "published"
         assert outcomes[1][0] == "refused"
         assert mails_of_kind(race_app, "moderation.approved_together") > 0
+
+
+# --- reports and suspension -------------------------------------------------------------------
+
+
+@pytest.fixture
+def reported(race_app, setting):
+    """A report of the published offer of an approved company."""
+    with race_app.app_context():
+        offer = factories.offer(factories.company(place="Vlissingen"), title="Gemeld aanbod")
+        made = reports.report_offer(actor=factories.user(), offer=offer, reason="Onveilig.")
+        ids = {"report": made.id, "company": offer.company_id}
+        db.session.remove()
+        return ids
+
+
+def test_two_moderators_suspending_at_once_suspend_once(race_app, setting, reported):
+    first, second = setting["moderators"]
+
+    def load():
+        return db.session.get(Company, reported["company"])
+
+    def suspend(actor, company):
+        reports.suspend_company(actor=actor, company=company, reason="Fraude.")
+
+    outcomes = at_once(race_app, [(first, load, suspend), (second, load, suspend)])
+
+    assert sorted(kind for kind, _ in outcomes) == ["decided", "refused"]
+    assert audit_count(race_app, "organisations", reported["company"],
+                       ("company.suspended",)) == 1
+    assert mails_of_kind(race_app, "moderation.report_handled") == 1
+
+
+@pytest.mark.parametrize("order", [("dismiss", "suspend"), ("dismiss", "dismiss")])
+def test_a_report_is_decided_once(race_app, setting, reported, order):
+    first, second = setting["moderators"]
+
+    def load():
+        return db.session.get(Report, reported["report"])
+
+    decide = {
+        "dismiss": lambda actor, report: reports.dismiss_report(actor=actor, report=report),
+        "suspend": lambda actor, report: reports.suspend_company(
+            actor=actor, company=report.company, reason="Onveilig."),
+    }
+
+    at_once(race_app, [(first, load, decide[order[0]]), (second, load, decide[order[1]])])
+
+    with race_app.app_context():
+        status = db.session.get(Report, reported["report"]).status
+    assert status in ("dismissed", "upheld")
+    # the reporter hears exactly one outcome
+    assert mails_of_kind(race_app, "moderation.report_handled") == 1

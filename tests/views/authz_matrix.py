@@ -113,6 +113,11 @@ def party_of(ok):
             "schoolless": 404, "companyless": 404, "*": 403}
 
 
+def REPORTER(ok):  # noqa: N802  (reads as a constant of the matrix, like STAFF)
+    """A report: anyone signed in but the members of the company."""
+    return {"anon": LOGIN, "company:own": 403, "*": ok}
+
+
 def to_moderate(ok):
     """A moderator's page of a company or offer of their region; the administrator's anywhere."""
     return {"anon": LOGIN, "moderator:own": ok, "admin": ok, "moderator": 404, "*": 403}
@@ -335,6 +340,24 @@ MATRIX = {
     "moderation.approve_selected": Route(
         post={"offer.pending": to_moderate("/moderatie")},
         data={"offer.pending": lambda v: {"offer": f"{v}:1"}}),
+    # Suspending an approved company, and lifting it (refused here: the company is approved,
+    # which the page says after the redirect).
+    "moderation.suspend": Route(post={"company": to_moderate("/moderatie/bedrijven/{id}")},
+                                data={"company": lambda v: {"suspend-reason": "Fraude."}}),
+    "moderation.lift": Route(post={"company": to_moderate("/moderatie/bedrijven/{id}")}),
+    "reports.decide": Route(get={"report": to_moderate(200)},
+                            post={"report": to_moderate("/moderatie")},
+                            data={"report": lambda v: {"decision": "dismiss"}}),
+    # Anyone signed in reports what anyone can see, but not their own company's.
+    "reports.report_offer": Route(
+        get={"offer.published": REPORTER(200), "offer.draft": {"anon": LOGIN, "*": 404}},
+        post={"offer.published": REPORTER("/aanbod/{id}")},
+        data={"offer.published": lambda v: {"reason": "Misleidend."}}),
+    "reports.report_company": Route(
+        get={"company": REPORTER(200), "company.pending": {
+            "anon": LOGIN, "moderator:own": 403, "admin": 403, "*": 404}},
+        post={"company": REPORTER("/bedrijven/{id}")},
+        data={"company": lambda v: {"reason": "Geen technisch bedrijf."}}),
     "moderation.audit_log": Route(get={None: ADMIN_ONLY}),
     "moderation.holidays": Route(get={None: ADMIN_ONLY},
                                  post={None: {**ADMIN_ONLY, "admin": 422}}),

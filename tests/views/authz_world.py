@@ -30,6 +30,7 @@ from portal.bookings import waitlist
 from portal.bookings.calendar import renew_calendar_token
 from portal.db import local_today, utcnow
 from portal.extensions import db
+from portal.moderation import reports
 from portal.notifications.models import FAILED, OutboxMessage
 from portal.offers import lifecycle
 from portal.offers.models import Slot
@@ -197,6 +198,9 @@ def _side(world, side, admin):
     ids[f"company.sbb.{side}"] = sbb.id
 
     ids[f"calendar.{side}"] = renew_calendar_token(actor=teacher)
+    # A report of this side's paused offer by its school, waiting for the side's moderator.
+    ids[f"report.{side}"] = reports.report_offer(actor=teacher, offer=paused,
+                                                 reason="Authz: onduidelijke veiligheid.").id
     return person
 
 

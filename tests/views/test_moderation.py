@@ -274,8 +274,10 @@ def test_every_event_the_services_write_has_a_sentence(app):
     # helper such as bookings' _answer, or built from a status).
     source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("*.py")
                        if "record_event(" in p.read_text())
-    subjects = "user|company|school|technocentrum|membership|offer|booking|slot|holiday"
+    subjects = ("user|company|school|technocentrum|membership|offer|booking|slot|holiday|"
+                "report")
     written = set(re.findall(rf'"((?:{subjects})\.[a-z_]+)"', source))
+    written -= {"booking.company_suspended"}  # a message to teachers (reports.py), not an event
     written |= {f"company.{s}" for s in ("approved", "rejected")}
     written |= {f"offer.{s}" for s in ("published", "rejected", "revision_approved",
                                        "revision_rejected")}
@@ -284,6 +286,7 @@ def test_every_event_the_services_write_has_a_sentence(app):
     assert {"booking.accepted", "booking.declined", "booking.withdrawn"} <= written
     assert {"membership.invited", "membership.owner_changed"} <= written  # teams.py is read
     assert {"slot.series_added", "offer.paused", "holiday.imported"} <= written
+    assert {"report.dismissed", "company.suspended", "offer.reported"} <= written
 
 
 def test_the_audit_log_escapes_names_and_shows_reasons(client, make):
