@@ -87,6 +87,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from portal.accounts.views import bp as accounts
+    from portal.bookings.bus.views import bp as bus
     from portal.bookings.feed_views import bp as calendar
     from portal.bookings.views import bp as bookings
     from portal.bookings.waitlist_views import bp as waitlist
@@ -103,8 +104,8 @@ def register_blueprints(app):
     from portal.public.views import bp as public
 
     for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
-                      waitlist, calendar, moderation, reports, search_weights, notifications,
-                      privacy):
+                      waitlist, calendar, bus, moderation, reports, search_weights,
+                      notifications, privacy):
         app.register_blueprint(blueprint)
 
 

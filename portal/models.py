@@ -1,6 +1,7 @@
 """Every model of every feature, imported in one place for Alembic and the mappers."""
 from portal.accounts.models import AccountToken, User
 from portal.audit import AuditEvent
+from portal.bookings.bus.models import Bus, BusBlock, BusRide, BusRules
 from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
 from portal.matching.changes import search_changes
@@ -22,7 +23,8 @@ from portal.taxonomy.models import EducationLevel, Sector
 from portal.taxonomy.version import taxonomy_version
 
 __all__ = [
-    "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Evaluation", "OutboxMessage",
+    "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Bus", "BusBlock", "BusRide",
+    "BusRules", "Evaluation", "OutboxMessage",
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
     "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
     "MatchingWeights", "OfferRevision", "Report", "Slot",

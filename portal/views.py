@@ -6,7 +6,7 @@ from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
 from flask import abort, g, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_currency, format_datetime
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -123,6 +123,11 @@ def content_lang():
     return ""
 
 
+def euros(cents):
+    """An amount in cents as the reader writes money: € 12,50 in Dutch, €12.50 in English."""
+    return format_currency(cents / 100, "EUR")
+
+
 def register_template_globals(app):
     app.jinja_env.globals.update(
         content_lang=content_lang,
@@ -138,6 +143,9 @@ def register_template_globals(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["slot_when"] = slot_when
+    app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["weekday_date"] = lambda value: format_date(value, "EEE d MMM")
+    app.jinja_env.filters["month_name"] = lambda value: format_date(value, "MMMM yyyy")
     app.jinja_env.filters["slot_lines"] = slot_lines
     app.jinja_env.filters["datetime_short"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")

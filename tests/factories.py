@@ -235,3 +235,18 @@ def archived_offer(company_=None, **overrides):
     lifecycle.archive_ended_offers()
     db.session.refresh(created)
     return created
+
+
+def bus(centre, name="Techniekbus 1", seats=53, run_days=0b1111111):
+    """A bus of the Technocentrum, running every day unless told otherwise."""
+    from portal.bookings.bus import setup
+
+    return setup.add_bus(actor=admin(), centre=centre, name=name, seats=seats,
+                         run_days=run_days)
+
+
+def visit_to_ride(teacher=None, company_place="Vlissingen", group_size=24, **overrides):
+    """An accepted company visit of a school in Middelburg, 14 days ahead, 9:00-11:30."""
+    teacher = teacher or owner_of(school())
+    visit = offer(company(place=company_place), title="Rondleiding op de werf")
+    return accepted(booking(visit, teacher, group_size=group_size, **overrides))

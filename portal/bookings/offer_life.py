@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from portal.audit import record_event
 from portal.bookings import rules
+from portal.bookings.bus.services import cancel_with_visit
 from portal.bookings.calendar import CANCEL
 from portal.bookings.conversation import add_message
 from portal.bookings.due import starts_at
@@ -76,6 +77,7 @@ def _answer(actor, booking, reason, now):
     add_message(booking, actor, rules.COMPANY, "cancel" if cancelling else "decline", text, now)
     record_event(actor, f"booking.{wanted}", booking, reason=reason, offer_withdrawn=True)
     if cancelling:
+        cancel_with_visit(booking, actor, text)
         # The school's calendar and the company's both hold the activity: both get the
         # cancellation (the company's with its confirmation of the cancelled request).
         tell_both(booking, "booking.cancelled", acting=rules.COMPANY, calendar=CANCEL,

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal import security
 from portal.bookings import counter, outcomes, rules, services
+from portal.bookings.bus import services as bus
 from portal.bookings.calendar import FEED_STATUSES
 from portal.bookings.conversation import conversation_of, post_message
 from portal.bookings.due import starts_at
@@ -227,4 +228,7 @@ def _page(booking, **submitted):
         dates=services.date_window_for(booking.offer, today),
         outcomes={SCHOOL: booking.school_outcome, COMPANY: booking.company_outcome},
         in_calendar=booking.status in FEED_STATUSES,
+        bus_ride=bus.ride_of(booking) if side == SCHOOL else None,
+        bus_possible=(side == SCHOOL and bus.may_ride(booking) and booking.wanted_on >= today
+                      and bool(bus.buses_for(booking.school))),
     ), 422 if failed else 200

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from portal import security
 from portal.audit import record_event
 from portal.bookings import rules
+from portal.bookings.bus.services import cancel_with_visit
 from portal.bookings.calendar import CANCEL as CANCEL_ENTRY
 from portal.bookings.calendar import REQUEST
 from portal.bookings.conversation import add_message, clean_text
@@ -270,6 +271,7 @@ def cancel_booking(*, actor, booking, message, now=None, today=None):
     record_event(actor, "booking.cancelled", booking, reason=text, side=side, late=late)
     tell_both(booking, "booking.cancelled", acting=side, calendar=CANCEL_ENTRY, reason=text,
               late=late, cancelled_by=side)
+    cancel_with_visit(booking, actor, _("The visit was cancelled: %(reason)s", reason=text))
     if booking.slot_id is not None:
         offer_freed_room(booking.slot_id, now=now)
     db.session.commit()

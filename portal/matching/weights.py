@@ -13,15 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from portal import security
 from portal.audit import record_event
 from portal.db import utcnow
-from portal.errors import NotFound, ValidationFailed
+from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place
 from portal.i18n import gettext as _
 from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
-from portal.organisations.models import APPROVED, School, Technocentrum, technocentrum_provinces
-from portal.organisations.services import technocentrum_of
+from portal.organisations.models import APPROVED, School, technocentrum_provinces
+from portal.organisations.services import (  # noqa: F401  (the weights page's names)
+    all_technocentra,
+    technocentrum_for_staff,
+    technocentrum_of,
+)
 from portal.text import clean_text
+
+technocentrum_to_tune = technocentrum_for_staff
 
 RULES = tuple(f.name for f in fields(Weights))
 # Rules that rank by place or sector: with all of them at 0, a search would rank by words alone.
@@ -96,30 +102,6 @@ def may_tune(actor, technocentrum):
         return False
     own = technocentrum_of(actor)
     return own is not None and own.id == technocentrum.id
-
-
-def technocentrum_to_tune(*, actor, technocentrum_id=None):
-    """The Technocentrum whose weights the actor's page shows: a moderator's own (asking for
-    another is refused), the administrator's choice, by default the first by name (None when
-    there is none yet)."""
-    if security.has_role(actor, security.ADMIN):
-        if technocentrum_id is None:
-            return db.session.scalar(select(Technocentrum)
-                                     .order_by(Technocentrum.name, Technocentrum.id).limit(1))
-        centre = db.session.get(Technocentrum, technocentrum_id)
-        if centre is None:
-            raise NotFound("technocentrum")
-        return centre
-    security.require_role(actor, security.MODERATOR)
-    own = technocentrum_of(actor)
-    security.require(own is not None, "moderator without a Technocentrum")
-    security.require(technocentrum_id in (None, own.id), "another region's weights")
-    return own
-
-
-def all_technocentra():
-    return list(db.session.scalars(select(Technocentrum)
-                                   .order_by(Technocentrum.name, Technocentrum.id)))
 
 
 def sample_schools(technocentrum):

@@ -139,6 +139,16 @@ def _sentences():
                            "%(subject)s"),
         "waitlist.closed": _("%(actor)s closed places on the waiting lists of %(subject)s"),
         "mail.retried": _("%(actor)s put an undeliverable e-mail back in the queue"),
+        "bus.booked": _("%(actor)s booked the Techniekbus for the activity of %(school)s for "
+                        "%(offer)s"),
+        "bus.changed": _("%(actor)s changed the Techniekbus ride of %(school)s for %(offer)s"),
+        "bus.cancelled": _("%(actor)s cancelled the Techniekbus ride of %(school)s for "
+                           "%(offer)s"),
+        "bus.added": _("%(actor)s added a bus to the Techniekbus of %(subject)s"),
+        "bus.changed_bus": _("%(actor)s changed a bus of %(subject)s"),
+        "bus.block_added": _("%(actor)s added a period a bus of %(subject)s does not run"),
+        "bus.block_removed": _("%(actor)s removed a period a bus of %(subject)s does not run"),
+        "bus.rules_changed": _("%(actor)s changed the Techniekbus rules of %(subject)s"),
         "offer.reported": _("%(actor)s reported the offer %(subject)s"),
         "company.reported": _("%(actor)s reported the company %(subject)s"),
         "report.dismissed": _("%(actor)s dismissed a report about %(subject)s"),

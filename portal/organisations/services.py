@@ -253,3 +253,27 @@ def get_company_for(actor, company_id):
                                or can_moderate(actor, company)):
         raise NotFound("company")
     return company
+
+
+def technocentrum_for_staff(*, actor, technocentrum_id=None):
+    """The Technocentrum a staff page shows (search weights, the Techniekbus): a moderator's
+    own (asking for another is refused), the administrator's choice, by default the first by
+    name (None when there is none yet)."""
+    if security.has_role(actor, security.ADMIN):
+        if technocentrum_id is None:
+            return db.session.scalar(select(Technocentrum)
+                                     .order_by(Technocentrum.name, Technocentrum.id).limit(1))
+        centre = db.session.get(Technocentrum, technocentrum_id)
+        if centre is None:
+            raise NotFound("technocentrum")
+        return centre
+    security.require_role(actor, security.MODERATOR)
+    own = technocentrum_of(actor)
+    security.require(own is not None, "moderator without a Technocentrum")
+    security.require(technocentrum_id in (None, own.id), "another region's page")
+    return own
+
+
+def all_technocentra():
+    return list(db.session.scalars(select(Technocentrum)
+                                   .order_by(Technocentrum.name, Technocentrum.id)))

@@ -157,6 +157,24 @@ suspend_company = Visit("moderation-company-approved", "moderator",
                         lambda world: {"company_id": world.company}, shows=(SUSPEND,))
 report_offer = Visit("report-offer", "teacher", _offer("published"))
 report_company = Visit("report-company", "teacher", lambda world: {"company_id": world.company})
+CHECK_RIDE = "main button[value=check]"
+CANCEL_RIDE = "main form[action$='/annuleren'] button"
+RULES_SUBMIT = "main form:has(input[name=kind][value=rules]) button[type=submit]"
+BLOCK_SUBMIT = "main form:has(input[name=kind][value=block]) button[type=submit]"
+
+
+def _bus_visit(world):
+    return {"booking_id": world.bus_visit}
+
+
+def _ride(world):
+    return {"ride_id": world.ride}
+
+
+bus_book = Visit("bus-book", "teacher", _bus_visit, shows=("main select#bus_id",))
+bus_ride = Visit("bus-ride", "teacher", _ride, shows=(CANCEL_RIDE,))
+bus_settings = Visit("bus-settings", "moderator", shows=("main a[href*='/techniekbus/bussen/']",))
+bus_edit = Visit("bus-edit", "moderator", lambda world: {"bus_id": world.bus})
 decide_report = Visit("moderation-report", "moderator", lambda world: {"report_id": world.report},
                       shows=("main input[name=decision][value=suspend]",))
 accreditation = Visit("accreditation", "company-empty",
@@ -335,6 +353,27 @@ PAGES = {
         moderate_revision, with_errors(moderate_revision, action=reject),
     ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
+    "bus.book": [
+        bus_book,
+        Visit("bus-book-quote", "teacher", _bus_visit, action=submit(CHECK_RIDE),
+              shows=("main #ride-quote", "main button[value=confirm]")),
+        with_errors(bus_book, action=submit(CHECK_RIDE, clear=("#teachers",)))],
+    "bus.ride": [
+        bus_ride, with_errors(bus_ride, action=submit(CANCEL_RIDE)),
+        Visit("bus-ride-centre", "moderator", _ride, shows=("main select#bus_id",))],
+    "bus.schedule": [
+        Visit("bus-schedule", "moderator", lambda world: {"week": world.ride_week},
+              shows=("main a[href*='/techniekbus/ritten/']",)),
+        Visit("bus-schedule-month", "moderator", lambda world: {"maand": world.ride_month},
+              shows=("main a[href*='/techniekbus/ritten/']",)),
+        Visit("bus-schedule-forbidden", "teacher", status=403)],
+    "bus.settings": [
+        bus_settings,
+        with_errors(bus_settings, action=submit(RULES_SUBMIT, clear=("#rules-price",)),
+                    shows=(ERRORS, "main #rules-price.is-invalid"))],
+    "bus.edit_bus": [
+        bus_edit, with_errors(bus_edit, action=submit(BLOCK_SUBMIT),
+                              shows=(ERRORS, "main #block-starts_on.is-invalid"))],
     "reports.report_offer": [
         report_offer, with_errors(report_offer),
         Visit("report-offer-own", "company", _offer("published"), status=403)],

@@ -13,16 +13,18 @@ after their answer, waiting lists, e-mail, the calendar feed and account links: 
 """
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from PIL import Image
 from sqlalchemy import update
 
 from portal import security
 from portal.bookings import services as bookings
+from portal.bookings.bus import services as bus_services
+from portal.bookings.bus import setup as bus_setup
 from portal.bookings.models import Booking
 from portal.bookings.offer_life import withdraw_offer
-from portal.db import utcnow
+from portal.db import local_today, utcnow
 from portal.extensions import db
 from portal.moderation import reports
 from portal.moderation import services as moderation
@@ -60,6 +62,11 @@ class World:
     sbb_company: int = 0                          # approved; its SBB number waits for a check
     pending_offer: int = 0                        # waiting for the Utrecht moderator
     report: int = 0                               # teacher-empty's report of a full company's offer
+    bus: int = 0                                  # the Techniekbus of Utrecht
+    bus_visit: int = 0                            # the teacher's accepted visit, without a bus
+    ride: int = 0                                 # a ride booked with another accepted visit
+    ride_week: str = ""                           # the ride's ISO week, as 2026-W50
+    ride_month: str = ""                          # the ride's month, as 2026-12
     requestable_offer: int = 0                    # published, not yet requested by the teacher
     location: int = 0                             # the full company's second location
     school: int = 0                               # the full teacher's school
@@ -225,5 +232,25 @@ def build():
     teams.decline_join_request(actor=teacher, join_request=declined)
     joining = _person(world, "teacher-joining", security.TEACHER, "A11y Docent Aansluitend")
     teams.request_to_join(actor=joining, school=school)
+    _techniekbus(world, utrecht, company, teacher)
     build_life(world, company)
     return world
+
+
+def _techniekbus(world, centre, company, teacher):
+    bus = factories.bus(centre, name="A11y Techniekbus")
+    world.bus = bus.id
+    bus_setup.add_block(actor=factories.admin(), bus=bus,
+                        starts_on=local_today() + timedelta(days=200),
+                        ends_on=local_today() + timedelta(days=206), reason="Kerstvakantie")
+    world.bus_visit = factories.accepted(factories.booking(
+        factories.offer(company, title="A11y bezoek, de bus nog te boeken"), teacher)).id
+    ridden = factories.accepted(factories.booking(
+        factories.offer(company, title="A11y bezoek met de Techniekbus"), teacher))
+    # on a second bus: the first stays free for the visit without one (the same date)
+    second = factories.bus(centre, name="A11y Techniekbus 2", seats=49)
+    ride = bus_services.book_ride(actor=teacher, booking=ridden, bus_id=second.id,
+                                  departs_at=time(8, 15), returns_at=time(12, 15), teachers=2,
+                                  price_cents=0)
+    world.ride, world.ride_week = ride.id, ride.day.strftime("%G-W%V")
+    world.ride_month = ride.day.strftime("%Y-%m")

@@ -118,6 +118,21 @@ def REPORTER(ok):  # noqa: N802  (reads as a constant of the matrix, like STAFF)
     return {"anon": LOGIN, "company:own": 403, "*": ok}
 
 
+BUS_BOOKING = {"anon": LOGIN, "school:own": "/techniekbus/ritten/*", "school": 404,
+               "schoolless": 404, "*": 403}
+
+
+def RIDE_PARTY(ok):  # noqa: N802  (reads as a constant of the matrix, like STAFF)
+    """A Techniekbus ride: its school, and the moderators of the bus's Technocentrum."""
+    return {"anon": LOGIN, "school:own": ok, "moderator:own": ok, "admin": ok, "school": 404,
+            "schoolless": 404, "moderator": 404, "*": 403}
+
+
+def to_manage_bus(ok):
+    """A bus (or its period): its Technocentrum's moderators and the administrator."""
+    return {"anon": LOGIN, "moderator:own": ok, "admin": ok, "moderator": 404, "*": 403}
+
+
 def to_moderate(ok):
     """A moderator's page of a company or offer of their region; the administrator's anywhere."""
     return {"anon": LOGIN, "moderator:own": ok, "admin": ok, "moderator": 404, "*": 403}
@@ -319,6 +334,19 @@ MATRIX = {
                                           "school": "/agenda", "moderator": "/agenda",
                                           "*": 403}}),
     "calendar.feed": Route(get={"calendar": ANYONE, "token.unknown": {"*": 404}}),
+
+    # --- the Techniekbus ----------------------------------------------------------------------
+    # The accepted visit already has its ride: booking again leads to it.
+    "bus.book": Route(get={"booking.accepted": BUS_BOOKING}, post={"booking.accepted":
+                                                                   BUS_BOOKING}),
+    "bus.ride": Route(get={"ride": RIDE_PARTY(200)}),
+    "bus.change": Route(post={"ride": RIDE_PARTY(422)}),  # no times sent
+    "bus.cancel": Route(post={"ride": RIDE_PARTY("/techniekbus/ritten/{id}")},
+                        data={"ride": lambda v: {"cancel-reason": "De klas is ziek."}}),
+    "bus.schedule": Route(get={None: STAFF}),
+    "bus.settings": Route(get={None: STAFF}, post={None: {**STAFF, "staff": 422}}),
+    "bus.edit_bus": Route(get={"bus": to_manage_bus(200)}, post={"bus": to_manage_bus(422)}),
+    "bus.remove_block": Route(post={"block": to_manage_bus("/moderatie/techniekbus/bussen/*")}),
 
     # --- moderation and administration ------------------------------------------------------
     "moderation.queue": Route(get={None: STAFF}),

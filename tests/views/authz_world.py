@@ -16,7 +16,7 @@ ORM objects would be detached by then.
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from portal import security
 from portal.bookings import services as bookings
 from portal.bookings import waitlist
+from portal.bookings.bus import services as bus_services
+from portal.bookings.bus import setup as bus_setup
 from portal.bookings.calendar import renew_calendar_token
 from portal.db import local_today, utcnow
 from portal.extensions import db
@@ -157,6 +159,16 @@ def _side(world, side, admin):
                                  teacher)
     factories.accepted(accepted)
     ids[f"booking.accepted.{side}"] = accepted.id
+    # The Techniekbus: a bus of this side's Technocentrum, a period it does not run, and a
+    # ride booked with the accepted visit.
+    bus = factories.bus(centre, name=f"Authz bus {side}")
+    ids[f"bus.{side}"] = bus.id
+    ids[f"block.{side}"] = bus_setup.add_block(
+        actor=admin, bus=bus, starts_on=local_today() + timedelta(days=300),
+        ends_on=local_today() + timedelta(days=301), reason="Onderhoud").id
+    ids[f"ride.{side}"] = bus_services.book_ride(
+        actor=teacher, booking=accepted, bus_id=bus.id, departs_at=time(8, 15),
+        returns_at=time(12, 15), teachers=2, price_cents=0).id
     declined = factories.booking(factories.offer(company, title=f"Authz afgewezen {side}"),
                                  teacher)
     bookings.decline_booking(actor=owner, booking=declined, message="Die week zijn we dicht.")

@@ -224,6 +224,12 @@ def find(model, *where):
     return db.session.scalars(select(model).where(*where)).one_or_none()
 
 
+def find_all(model, *where):
+    """Every row matching `where` as the database has it now, by id."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(model).where(*where).order_by(model.id)))
+
+
 def count(model, *where):
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model).where(*where))

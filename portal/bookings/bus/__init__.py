@@ -1,0 +1,1 @@
+"""The Techniekbus: a Technocentrum's buses that take a class to a company visit and back."""
