@@ -9,12 +9,12 @@ from portal.bookings.bus.models import Bus, BusBlock, BusRide, BusRules
 from portal.db import local_today
 from tests.views.helpers import (
     count,
-    find_all,
-    forms,
     csrf_token,
     field_error,
+    find_all,
     find_form,
     form_alert,
+    forms,
     location,
     login,
     reload,
