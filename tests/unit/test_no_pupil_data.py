@@ -36,6 +36,7 @@ ALLOWED_COLUMNS = {
     "evaluations.pupils_reached": "pupils who took part, a count",
     "evaluations.girls": "of them girls, a count",
     "offers.pupils_per_day": "how many pupils a taster day takes, a count",
+    "bus_rides.pupils": "how many pupils a Techniekbus ride carries, a count",
 }
 ALLOWED_FIELDS = {"pupils_reached", "girls", "pupils_per_day"}
 

@@ -50,6 +50,7 @@ from portal.taxonomy.codes import AT_COMPANY
 from portal.text import clean_text
 
 REASON_MAX = 2000
+MAIL_CATEGORY = "booking"
 TEACHERS_MAX = booking_rules.MAX_TEACHERS
 
 
@@ -310,9 +311,9 @@ def cancel_with_visit(booking, actor, reason):
 
 def _tell_school(ride, event, method):
     """The teacher of the request (or every member of the school), with the calendar entry.
-    The message of event "bus.booked" is "booking.bus_booked": a request's message, which a
-    user who switched off request messages does not get."""
-    kind = "booking.bus_" + event.removeprefix("bus.")
+    The message of event bus.booked is booking.bus_booked: a request's message, which a user
+    who switched off request messages does not get."""
+    kind = f"{MAIL_CATEGORY}.bus_{event.removeprefix('bus.')}"
     for user in recipients(ride.booking, booking_rules.SCHOOL):
         notify(user, kind, ride=ride, booking=ride.booking, bus=ride.bus,
                ics=ride_ics(ride, method, locale=user.locale or "nl"), ics_method=method)
