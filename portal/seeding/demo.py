@@ -16,6 +16,9 @@ from portal.accounts.services import (
     find_user_by_email,
     register_user,
 )
+from portal.bookings.bus import services as bus_services
+from portal.bookings.bus import setup as bus_setup
+from portal.bookings.bus.models import Bus
 from portal.bookings.conversation import post_message
 from portal.bookings.counter import counter_propose
 from portal.bookings.models import Booking
@@ -23,8 +26,11 @@ from portal.bookings.offer_life import withdraw_offer
 from portal.bookings.outcomes import evaluate, report_outcome
 from portal.bookings.services import accept_booking, request_booking
 from portal.db import PORTAL_TIMEZONE, local_today, utcnow
+from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.geo.models import Place, Province
+from portal.moderation.models import Report
+from portal.moderation.reports import report_offer
 from portal.moderation.services import approve_company, approve_offer
 from portal.offers.lifecycle import archive_ended_offers, pause_offer
 from portal.offers.models import REVISION_PENDING, Offer, OfferRevision
@@ -32,7 +38,13 @@ from portal.offers.services import FIELDS as OFFER_FIELDS
 from portal.offers.services import create_offer, submit_offer, update_offer
 from portal.offers.slots import add_series, add_slot
 from portal.organisations.accreditation import is_accredited, set_sbb_number, verify_sbb_number
-from portal.organisations.models import Company, Organisation, School, Technocentrum
+from portal.organisations.models import (
+    Company,
+    Organisation,
+    School,
+    Technocentrum,
+    technocentrum_provinces,
+)
 from portal.organisations.services import (
     add_member,
     create_technocentrum,
@@ -42,7 +54,7 @@ from portal.organisations.services import (
 from portal.organisations.teams import accept_invitation, invite_member
 from portal.seeds import read_seed
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
-from portal.taxonomy.services import level_by_code, sector_by_code
+from portal.taxonomy.services import all_levels, level_by_code, sector_by_code
 
 DEMO_PASSWORD = "techniek-demo"
 DOMAIN = "demo.example"
@@ -498,6 +510,8 @@ def load_demo(today=None):
     teachers = _schools()
     _bookings(companies, teachers, today)
     _teams(companies, teachers)
+    _techniekbus(admin, teachers, today)
+    _report(teachers)
     _waiting_for_days()
     return summary
 
@@ -518,3 +532,93 @@ def _waiting_for_days():
         db.session.execute(update(OfferRevision).where(OfferRevision.id == revision_id).values(
             created_at=now - timedelta(days=1 + revision_id % 6, hours=revision_id % 3)))
     db.session.commit()
+
+
+def _techniekbus(admin, teachers, today):
+    """Zeeland's two buses, as Bedrijf+School ran them, with rules, a price and a surcharge;
+    a bus of the teacher's own region (if not Zeeland); and a ride booked with the teacher's
+    accepted visit, when the rules allow it."""
+    school, teacher = teachers[0]
+    zeeland = db.session.scalar(select(Technocentrum).where(
+        Technocentrum.name == "Technocentrum Zeeland"))
+    if db.session.scalar(select(func.count(Bus.id))):
+        return  # loaded before
+    first = bus_setup.add_bus(actor=admin, centre=zeeland, name="Techniekbus 1", seats=53,
+                              run_days=0b0011111)
+    bus_setup.add_bus(actor=admin, centre=zeeland, name="Techniekbus 2", seats=49,
+                      run_days=0b0001111)
+    christmas = holidays_between("zuid", today, today + timedelta(days=365))
+    for starts_on, ends_on in christmas[:3]:
+        bus_setup.add_block(actor=admin, bus=first, starts_on=starts_on, ends_on=ends_on,
+                            reason="Schoolvakantie")
+    bus_setup.save_rules(actor=admin, centre=zeeland, values=bus_setup.RuleValues(
+        min_days_ahead=5, max_days_ahead=120, opens_at=time(9, 0), max_distance_km=80,
+        price_cents=7500, surcharge_cents=2500,
+        level_ids=tuple(level.id for level in all_levels() if level.code != "po_1_6"),
+        surcharge_places=("Hulst (Zeeland)",)))
+    covering = db.session.scalar(
+        select(Technocentrum).join(technocentrum_provinces,
+                                   technocentrum_provinces.c.technocentrum_id == Technocentrum.id)
+        .where(technocentrum_provinces.c.province_id == school.place.province_id)
+        .order_by(Technocentrum.id).limit(1))
+    if covering is not None and covering.id != zeeland.id:
+        bus_setup.add_bus(actor=admin, centre=covering, name="Techniekbus", seats=53,
+                          run_days=0b0011111)
+    _visit_by_bus(school, teacher, today)
+
+
+def _visit_by_bus(school, teacher, today):
+    """The teacher's class visits a company in the school's province on a school day ahead,
+    accepted, and goes there by Techniekbus."""
+    level = next(lvl for lvl in all_levels() if lvl.stage == school.school_stage
+                 and lvl.code != "po_1_6")
+    visits = db.session.scalars(
+        select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
+        .where(Offer.status == "published", Offer.offer_type == "company_visit",
+               Place.province_id == school.place.province_id).order_by(Offer.id))
+    for offer in visits:
+        if level not in offer.levels:
+            continue
+        for slot in offer.slots:
+            if slot.day < today + timedelta(days=7) or slot.room < _group(offer):
+                continue
+            owner = offer.company.memberships[0].user
+            booking = request_booking(actor=teacher, offer=offer, level_id=level.id,
+                                      today=today, group_size=_group(offer), slot_id=slot.id,
+                                      message="Wij komen met de Techniekbus.")
+            accept_booking(actor=owner, booking=booking, message="Welkom!")
+            _ride(teacher, booking)
+            return
+
+
+def _ride(teacher, visit):
+    """A bus of the region for the visit, the first whose rules and times allow it."""
+    slot = visit.slot
+    for bus in bus_services.buses_for(visit.school):
+        values = dict(actor=teacher, booking=visit, bus_id=bus.id, teachers=2,
+                      departs_at=(datetime.combine(slot.day, slot.starts_at)
+                                  - timedelta(minutes=45)).time(),
+                      returns_at=(datetime.combine(slot.day, slot.ends_at)
+                                  + timedelta(minutes=45)).time())
+        try:
+            quote = bus_services.quote_ride(**values)
+            bus_services.book_ride(price_cents=quote.price_cents, **values)
+            return True
+        except ValidationFailed:
+            db.session.rollback()
+    return False
+
+
+def _report(teachers):
+    """A teacher's report of a published offer in Zeeland, waiting in its queue."""
+    if db.session.scalar(select(func.count(Report.id))):
+        return
+    offer = db.session.scalar(
+        select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
+        .join(Province, Place.province_id == Province.id)
+        .where(Offer.status == "published", Province.code == "NL-ZE")
+        .order_by(Offer.id).limit(1))
+    if offer is not None:
+        report_offer(actor=teachers[1][1], offer=offer,
+                     reason="De beschrijving noemt geen veiligheidsmaatregelen bij het lassen, "
+                            "en de leeftijd van de leerlingen staat er niet bij.")

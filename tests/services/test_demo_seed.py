@@ -6,9 +6,13 @@ from portal import security
 from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.audit import AuditEvent
+from portal.bookings.bus.models import Bus, BusRide
+from portal.bookings.bus.services import rules_of
 from portal.bookings.models import Booking
 from portal.db import local_today
 from portal.extensions import db
+from portal.moderation.models import Report
+from portal.moderation.reports import open_reports
 from portal.moderation.services import moderation_queue
 from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
@@ -22,7 +26,8 @@ from portal.seeding.demo import DEMO_PASSWORD, load_demo
 from portal.taxonomy.codes import OFFER_TYPE_CODES
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
 
-MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent)
+MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent, Bus,
+          BusRide, Report)
 
 
 def counts():
@@ -41,6 +46,7 @@ def test_the_demo_data_set_loads_once_and_only_once(make):
     _check_the_life_of_offers()
     assert uncovered_provinces() == []  # every province has a moderator, Belgium included
     _check_the_queue_has_waited()
+    _check_the_techniekbus_and_a_report()
     first = counts()
 
     load_demo()
@@ -72,6 +78,22 @@ def _check_the_queue_has_waited():
     assert companies and offers and min(waited) >= 1 and len(set(waited)) >= 3
     assert [item.since for item in offers] == sorted(item.since for item in offers)
     assert any(company.offers for company in companies)
+
+
+def _check_the_techniekbus_and_a_report():
+    """Zeeland runs two buses with its rules; the demo teacher's accepted visit has a ride;
+    a report waits in Zeeland's queue."""
+    zeeland = db.session.scalar(select(Technocentrum).where(
+        Technocentrum.name == "Technocentrum Zeeland"))
+    assert [b.seats for b in db.session.scalars(select(Bus).where(
+        Bus.technocentrum_id == zeeland.id).order_by(Bus.name))] == [53, 49]
+    assert rules_of(zeeland.id).price_cents == 7500
+    teacher = accounts.find_user_by_email("docent@demo.example")
+    [ride] = db.session.scalars(select(BusRide).where(BusRide.school_id == school_of(teacher).id))
+    assert ride.status == "booked" and ride.booking.status == "accepted"
+    moderator = db.session.scalar(select(User).where(
+        User.email == "moderator.zeeland@demo.example"))
+    assert len(open_reports(actor=moderator)) == 1
 
 
 def _check_the_life_of_offers():
