@@ -98,13 +98,14 @@ def register_blueprints(app):
     from portal.moderation.views import bp as moderation
     from portal.notifications.views import bp as notifications
     from portal.offers.views import bp as offers
+    from portal.organisations.partner_views import bp as partners
     from portal.organisations.team_views import bp as teams
     from portal.organisations.views import bp as organisations
     from portal.privacy.views import bp as privacy
     from portal.public.views import bp as public
 
-    for blueprint in (public, accounts, geo, organisations, teams, offers, matching, bookings,
-                      waitlist, calendar, bus, moderation, reports, search_weights,
+    for blueprint in (public, accounts, geo, organisations, teams, partners, offers, matching,
+                      bookings, waitlist, calendar, bus, moderation, reports, search_weights,
                       notifications, privacy):
         app.register_blueprint(blueprint)
 

@@ -18,6 +18,7 @@ from portal.organisations.models import (
     School,
     Technocentrum,
 )
+from portal.organisations.partner_models import Partnership
 from portal.organisations.team_models import Invitation, JoinRequest
 from portal.taxonomy.models import EducationLevel, Sector
 from portal.taxonomy.version import taxonomy_version
@@ -28,6 +29,7 @@ __all__ = [
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
     "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
     "MatchingWeights", "OfferRevision", "Report", "Slot",
-    "Organisation", "Place", "PlaceAlias", "Province", "School", "Sector", "Technocentrum", "User",
+    "Organisation", "Partnership", "Place", "PlaceAlias", "Province", "School", "Sector",
+    "Technocentrum", "User",
     "taxonomy_version",
 ]

@@ -250,3 +250,11 @@ def visit_to_ride(teacher=None, company_place="Vlissingen", group_size=24, **ove
     teacher = teacher or owner_of(school())
     visit = offer(company(place=company_place), title="Rondleiding op de werf")
     return accepted(booking(visit, teacher, group_size=group_size, **overrides))
+
+
+def partners(school_, company_):
+    """An active partnership: the school asks, the company accepts."""
+    from portal.organisations import partners as partner_services
+
+    asked = partner_services.ask(actor=owner_of(school_), other=company_)
+    return partner_services.answer(actor=owner_of(company_), partnership=asked, accept=True)

@@ -39,6 +39,7 @@ from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.i18n import lazy_gettext as _l
 from portal.offers.slots import upcoming_slots
+from portal.organisations import partners
 from portal.views import apply_errors, role_required
 
 PARTIES = (security.COMPANY_MEMBER, *security.SCHOOL_ROLES)
@@ -229,6 +230,9 @@ def _page(booking, **submitted):
         outcomes={SCHOOL: booking.school_outcome, COMPANY: booking.company_outcome},
         in_calendar=booking.status in FEED_STATUSES,
         bus_ride=bus.ride_of(booking) if side == SCHOOL else None,
+        may_ask_partner=(side == COMPANY and booking.offer.company.is_approved
+                         and partners.standing_between(booking.school_id,
+                                                       booking.offer.company_id) is None),
         bus_possible=(side == SCHOOL and bus.may_ride(booking) and booking.wanted_on >= today
                       and bool(bus.buses_for(booking.school))),
     ), 422 if failed else 200

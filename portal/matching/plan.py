@@ -8,6 +8,7 @@ from portal.geo.distance import haversine_from
 from portal.matching import catalogue
 from portal.matching.rules import Area, Query
 from portal.matching.words import matching_words
+from portal.organisations.partners import partner_company_ids
 
 EXACT, CHAMBER, OTHER = 2, 1, 0
 CLASS_NAME = {EXACT: "exact", CHAMBER: "chamber", OTHER: None}
@@ -52,6 +53,17 @@ def _chamber_family(chamber_ids, parents):
     return {sector_id for sector_id, chamber_id in parents.items() if chamber_id in chamber_ids}
 
 
+def _partners_of(school):
+    """The company ids of the school's active partnerships: read with the searching school
+    (school.py), or for a School of the ORM (the weights' preview, tests)."""
+    if school is None:
+        return frozenset()
+    known = getattr(school, "partners", None)
+    if known is not None:
+        return known
+    return frozenset(partner_company_ids(school.id))
+
+
 def make_plan(filters, school, weights, catalogue_ids=None):
     today = local_today()
     origin = area_of(school.place) if school is not None and school.place else None
@@ -61,7 +73,8 @@ def make_plan(filters, school, weights, catalogue_ids=None):
     query = Query(origin=origin, max_km=filters.max_km if origin else None,
                   sector_ids=sector_ids, chamber_ids=chamber_ids, level_id=filters.level_id,
                   text=(filters.text or "").strip(), group_size=filters.group_size,
-                  wanted_on=filters.wanted_on, wanted_until=filters.wanted_until, today=today)
+                  wanted_on=filters.wanted_on, wanted_until=filters.wanted_until, today=today,
+                  partner_company_ids=_partners_of(school))
     token_words = []
     vocabulary = catalogue.vocabulary(highest_word) if query.tokens else None
     if query.tokens:

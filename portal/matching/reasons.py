@@ -45,4 +45,5 @@ _TEXTS = {
     ("period", "free"): lambda reason: _("available on your date"),
     ("text", "match"): lambda reason: _("matches “%(word)s”", word=reason.value),
     ("fairness", "busy"): lambda reason: _("busy: %(n)s open requests", n=reason.value),
+    ("partner", "partner"): lambda reason: _("a partner of your school"),
 }

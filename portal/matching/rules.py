@@ -20,6 +20,10 @@ DEFAULT_RADIUS_KM = 100.0
 BUSY_FROM = 3
 # Open requests at which the fairness penalty is complete.
 BUSY_FULL = 10
+# What an offer of a partner company of the searching school (portal/organisations/
+# partners.py) gains: enough to come before an otherwise equal offer of a stranger, not enough
+# to lift an offer far away or of another sector above what fits well.
+PARTNER_POINTS = 15.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Candidate:
     slots: tuple[SlotRoom, ...] = ()  # a group activity's dates from today on
     words: tuple[str, ...] = ()  # portal.matching.words.words_of its texts
     open_requests: int = 0
+    company_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class Query:
     wanted_on: date | None = None
     wanted_until: date | None = None  # with wanted_on: a period; without: wanted_on only
     today: date | None = None  # offers whose period ended before it are never shown
+    partner_company_ids: frozenset[int] = frozenset()  # the searching school's partners
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -139,6 +145,7 @@ class Facts:
     period_fits: bool
     text: tuple[float, str | None] | None
     open_requests: int
+    partner: bool = False  # a partner company of the searching school
 
 
 def distance_km(candidate: Candidate, query: Query) -> float | None:
@@ -290,6 +297,12 @@ def _fairness(facts: Facts, weight: float) -> _Points:
     return -weight * min(1.0, busy / BUSY_FULL), [Reason("fairness", "busy", busy)]
 
 
+def _partner(facts: Facts) -> _Points:
+    if not facts.partner:
+        return 0.0, []
+    return PARTNER_POINTS, [Reason("partner", "partner")]
+
+
 def points(facts: Facts, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Ranked:
     """The soft rules' score of a kept offer, with the reasons behind it."""
     parts = (
@@ -300,6 +313,7 @@ def points(facts: Facts, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Ra
         _period(facts, weights.period),
         _text(facts, weights.text),
         _fairness(facts, weights.fairness),
+        _partner(facts),
     )
     total = sum(value for value, _reasons in parts)
     reasons = tuple(reason for _value, rule_reasons in parts for reason in rule_reasons)
@@ -322,7 +336,8 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
         area=candidate.area, distance=distance,
         sector=sector_match(candidate.sector_ids, candidate.chamber_ids, query),
         level_fits=query.level_id is not None, period_fits=query.period is not None,
-        text=text, open_requests=candidate.open_requests), query, weights)
+        text=text, open_requests=candidate.open_requests,
+        partner=candidate.company_id in query.partner_company_ids), query, weights)
 
 
 def order_key(ranked: Ranked):

@@ -14,6 +14,7 @@ from portal.matching.models import MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
 from portal.matching.weights import WEIGHT_COLUMNS, centre_weighting, weights_in_row
 from portal.organisations.models import Membership, Organisation, organisation_sectors
+from portal.organisations.partner_models import ACTIVE, Partnership
 from portal.taxonomy.models import Sector
 
 
@@ -41,6 +42,7 @@ class SearchingSchool(NamedTuple):
     place: SchoolPlace | None
     sectors: tuple
     weights: Weights
+    partners: frozenset  # the company ids of its active partnerships
 
 
 # Each sector of the school as "id:chamber id", joined by commas.
@@ -51,9 +53,13 @@ _SECTORS = (select(func.aggregate_strings(
             .join(Sector, Sector.id == organisation_sectors.c.sector_id)
             .where(organisation_sectors.c.organisation_id == Organisation.id)
             .scalar_subquery())
+# Its active partner companies' ids, joined by commas.
+_PARTNERS = (select(func.aggregate_strings(cast(Partnership.company_id, String), ","))
+             .where(Partnership.school_id == Organisation.id, Partnership.status == ACTIVE)
+             .scalar_subquery())
 _SCHOOL = (select(Organisation.id, Organisation.name, Place.id, Place.latitude, Place.longitude,
                   Place.province_id, Place.landsdeel_id, Place.name, Province.name,
-                  Place.distinguisher, _SECTORS, *WEIGHT_COLUMNS)
+                  Place.distinguisher, _SECTORS, _PARTNERS, *WEIGHT_COLUMNS)
            .select_from(Membership)
            .join(Organisation, Organisation.id == Membership.organisation_id)
            .outerjoin(Place, Place.id == Organisation.place_id)
@@ -78,4 +84,5 @@ def searching_school(user):
     sectors = tuple(sorted(SchoolSector(*map(int, pair.split(":")))
                            for pair in (row[10] or "").split(",") if pair))
     weights = weights_in_row(row) if place_id is not None else DEFAULT_WEIGHTS
-    return SearchingSchool(school_id, name, place_id, place, sectors, weights)
+    partners = frozenset(int(i) for i in (row[11] or "").split(",") if i)
+    return SearchingSchool(school_id, name, place_id, place, sectors, weights, partners)

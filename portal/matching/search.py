@@ -24,6 +24,7 @@ from portal.matching.plan import CHAMBER, CLASS_NAME, EXACT, OTHER, area_of, mak
 from portal.matching.rules import (
     DEFAULT_RADIUS_KM,
     DEFAULT_WEIGHTS,
+    PARTNER_POINTS,
     Facts,
     points,
 )
@@ -384,6 +385,7 @@ def _scored(store, plan, positions, texts, klass):
     weights = plan.weights
     table, index, where = _by_where(store, plan, positions, klass)
     fairness = store.fairness_points(weights.fairness)[positions] if store.busy else None
+    partner = _partner_points(store, plan, positions)
     if texts:
         summed = 0.0
         for text in texts:
@@ -391,15 +393,38 @@ def _scored(store, plan, positions, texts, klass):
         total = table.points[index] + weights.text * (summed / len(texts)) / 100
         if fairness is not None:
             total = total + fairness
+        if partner is not None:
+            total = total + partner
         return _cents(total), where
     # without words most offers score what their where and class give, rounded once per
-    # entry of the table; the offers of busy companies are scored one by one
+    # entry of the table; the offers of busy and of partner companies are scored one by one,
+    # adding in the rules' order
     cents = table.cents[index]
-    if fairness is not None:
-        busy = np.flatnonzero(fairness)
-        if len(busy):
-            cents[busy] = _cents(table.points[index[busy]] + fairness[busy])
+    if fairness is None and partner is None:
+        return cents, where
+    other = np.zeros(len(index), dtype=bool)
+    for extra in (fairness, partner):
+        if extra is not None:
+            other |= extra != 0
+    special = np.flatnonzero(other)
+    if len(special):
+        total = table.points[index[special]]
+        if fairness is not None:
+            total = total + fairness[special]
+        if partner is not None:
+            total = total + partner[special]
+        cents[special] = _cents(total)
     return cents, where
+
+
+def _partner_points(store, plan, positions):
+    """PARTNER_POINTS for the offers of the searching school's partner companies, else 0;
+    None when the school has no partners."""
+    partners = plan.query.partner_company_ids
+    if not partners:
+        return None
+    own = np.isin(store.company[positions], np.fromiter(partners, dtype=np.int64))
+    return np.where(own, PARTNER_POINTS, 0.0)
 
 
 def _cents(total):
@@ -458,4 +483,5 @@ def _ranked(store, plan, position, klass, word_ids):
         area=plan.places.get(place_id), distance=plan.distances.get(place_id),
         sector=CLASS_NAME[klass], level_fits=query.level_id is not None,
         period_fits=query.period is not None, text=text,
-        open_requests=store.busy.get(int(store.company[position]), 0)), query, plan.weights)
+        open_requests=store.busy.get(int(store.company[position]), 0),
+        partner=int(store.company[position]) in query.partner_company_ids), query, plan.weights)

@@ -149,6 +149,14 @@ def _sentences():
         "bus.block_added": _("%(actor)s added a period a bus of %(subject)s does not run"),
         "bus.block_removed": _("%(actor)s removed a period a bus of %(subject)s does not run"),
         "bus.rules_changed": _("%(actor)s changed the Techniekbus rules of %(subject)s"),
+        "partnership.asked": _("%(actor)s asked for a partnership of %(subject)s and a school"),
+        "partnership.accepted": _("%(actor)s accepted a partnership of %(subject)s and a "
+                                  "school"),
+        "partnership.declined": _("%(actor)s declined a partnership of %(subject)s and a "
+                                  "school"),
+        "partnership.withdrawn": _("%(actor)s withdrew the question for a partnership of "
+                                   "%(subject)s and a school"),
+        "partnership.ended": _("%(actor)s ended a partnership of %(subject)s and a school"),
         "offer.reported": _("%(actor)s reported the offer %(subject)s"),
         "company.reported": _("%(actor)s reported the company %(subject)s"),
         "report.dismissed": _("%(actor)s dismissed a report about %(subject)s"),

@@ -18,7 +18,9 @@ from portal.offers.forms import (
 )
 from portal.offers.models import SHOWN
 from portal.offers.rules import fields_of
+from portal.organisations import partners
 from portal.organisations.accreditation import is_accredited, set_sbb_number
+from portal.organisations.models import School
 from portal.organisations.profiles import locations_of
 from portal.organisations.services import (
     company_of,
@@ -269,6 +271,11 @@ def detail(offer_id):
 @bp.get("/bedrijven/<int:company_id>")
 def company(company_id):
     company = get_company_for(current_user, company_id)
+    own = partners.own_organisation(current_user) if getattr(
+        current_user, "is_authenticated", False) else None
     return render_template("offers/company.html", company=company,
                            offers=services.published_offers_of(company),
-                           may_report=may_report(current_user, company))
+                           may_report=may_report(current_user, company),
+                           partner_schools=partners.active_partners(company),
+                           may_ask=isinstance(own, School) and partners.standing_between(
+                               own.id, company.id) is None)

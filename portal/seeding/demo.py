@@ -37,6 +37,7 @@ from portal.offers.models import REVISION_PENDING, Offer, OfferRevision
 from portal.offers.services import FIELDS as OFFER_FIELDS
 from portal.offers.services import create_offer, submit_offer, update_offer
 from portal.offers.slots import add_series, add_slot
+from portal.organisations import partners as partner_services
 from portal.organisations.accreditation import is_accredited, set_sbb_number, verify_sbb_number
 from portal.organisations.models import (
     Company,
@@ -45,6 +46,7 @@ from portal.organisations.models import (
     Technocentrum,
     technocentrum_provinces,
 )
+from portal.organisations.partner_models import Partnership
 from portal.organisations.services import (
     add_member,
     create_technocentrum,
@@ -511,6 +513,7 @@ def load_demo(today=None):
     _bookings(companies, teachers, today)
     _teams(companies, teachers)
     _techniekbus(admin, teachers, today)
+    _partners(companies, teachers)
     _report(teachers)
     _waiting_for_days()
     return summary
@@ -622,3 +625,21 @@ def _report(teachers):
         report_offer(actor=teachers[1][1], offer=offer,
                      reason="De beschrijving noemt geen veiligheidsmaatregelen bij het lassen, "
                             "en de leeftijd van de leerlingen staat er niet bij.")
+
+
+def _partners(companies, teachers):
+    """Partner circles: the demo teacher's school with the demo company and two more, the
+    next schools with companies near them; the demo company has a question to answer."""
+    if db.session.scalar(select(func.count(Partnership.id))):
+        return
+    approved = [(company, owner) for company, owner in companies if company.is_approved]
+    pairs = [(0, 0), (0, 3), (0, 6), (1, 1), (2, 2), (3, 4), (4, 5)]
+    for school_index, company_index in pairs:
+        school, teacher = teachers[school_index]
+        company, owner = approved[company_index]
+        asked = partner_services.ask(actor=teacher, other=company,
+                                     message="Zullen we elk jaar samen iets organiseren?")
+        partner_services.answer(actor=owner, partnership=asked, accept=True)
+    school, teacher = teachers[5]
+    partner_services.ask(actor=teacher, other=approved[0][0],
+                         message="Onze leerlingen willen graag bij u op bezoek, elk schooljaar.")

@@ -353,6 +353,18 @@ PAGES = {
         moderate_revision, with_errors(moderate_revision, action=reject),
     ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
+    "partners.mine": [
+        Visit("partners-school", "teacher", shows=("main button[value=accept]",)),
+        Visit("partners-company", "company", shows=("main details summary",)),
+        Visit("partners-forbidden", "moderator", status=403)],
+    "partners.ask_company": [
+        Visit("partners-ask-company", "teacher-empty", lambda world: {"company_id": world.company},
+              shows=("main textarea#message",))],
+    "partners.ask_school": [
+        Visit("partners-ask-school", "company-empty",
+              lambda world: {"school_id": world.empty_school}, shows=("main textarea#message",))],
+    "partners.circles": [Visit("partner-circles", "moderator",
+                               shows=("main table a[href*='/bedrijven/']",))],
     "bus.book": [
         bus_book,
         Visit("bus-book-quote", "teacher", _bus_visit, action=submit(CHECK_RIDE),

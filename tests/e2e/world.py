@@ -30,7 +30,9 @@ from portal.moderation import reports
 from portal.moderation import services as moderation
 from portal.offers import lifecycle
 from portal.organisations import accreditation, profiles, teams
+from portal.organisations import partners as partner_services
 from portal.organisations import services as organisations
+from portal.organisations.models import Company
 from portal.organisations.team_models import Invitation
 from portal.taxonomy.codes import AT_COMPANY, AT_SCHOOL, GUEST_LESSON, OFFER_TYPE_CODES
 from tests import factories
@@ -233,6 +235,11 @@ def build():
     joining = _person(world, "teacher-joining", security.TEACHER, "A11y Docent Aansluitend")
     teams.request_to_join(actor=joining, school=school)
     _techniekbus(world, utrecht, company, teacher)
+    # Partner circles: the teacher's school and the full company are partners; the empty
+    # company asks the school too (the teacher's partners page has a question to answer).
+    factories.partners(school, company)
+    partner_services.ask(actor=factories.owner_of(db.session.get(Company, world.empty_company)),
+                         other=school, message="Zullen we samenwerken?")
     build_life(world, company)
     return world
 

@@ -16,6 +16,8 @@ from portal.moderation.reports import open_reports
 from portal.moderation.services import moderation_queue
 from portal.offers.models import Offer, OfferRevision
 from portal.organisations.models import Company, Membership, School, Technocentrum
+from portal.organisations.partner_models import Partnership
+from portal.organisations.partners import active_partners, partnerships_of
 from portal.organisations.services import (
     company_of,
     school_of,
@@ -27,7 +29,7 @@ from portal.taxonomy.codes import OFFER_TYPE_CODES
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
 
 MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent, Bus,
-          BusRide, Report)
+          BusRide, Report, Partnership)
 
 
 def counts():
@@ -94,6 +96,9 @@ def _check_the_techniekbus_and_a_report():
     moderator = db.session.scalar(select(User).where(
         User.email == "moderator.zeeland@demo.example"))
     assert len(open_reports(actor=moderator)) == 1
+    demo_company = company_of(accounts.find_user_by_email("bedrijf@demo.example"))
+    assert len(active_partners(school_of(teacher))) == 3
+    assert sorted(p.status for p in partnerships_of(demo_company)) == ["active", "asked"]
 
 
 def _check_the_life_of_offers():

@@ -33,6 +33,8 @@ from portal.matching.search import SearchFilters, area_of, find_offers
 from portal.matching.words import text_match, words_of
 from portal.offers.models import Offer, Slot, offer_levels, offer_sectors
 from portal.organisations.models import Organisation
+from portal.organisations.partner_models import Partnership
+from portal.organisations.partners import partner_company_ids
 from portal.taxonomy.models import EducationLevel, Sector
 
 OFFERS = 2500
@@ -178,8 +180,21 @@ def _candidates(today):
             ends_on=offer.ends_on, slots=tuple(slots.get(offer.id, ())),
             words=tuple(words_of(offer.title, offer.description, company_name, place.name,
                                  *(name for s in own for name in (s.name, s.name_en)))),
-            open_requests=busy.get(offer.company_id, 0)))
+            open_requests=busy.get(offer.company_id, 0), company_id=offer.company_id))
     return candidates
+
+
+def _with_partners(make, school, count, skip=0):
+    """The school becomes a partner of `count` companies with published offers (their
+    offers rank higher for it alone). The world's companies have no members to ask, so the
+    partnerships are written as the services leave them."""
+    companies = db.session.scalars(
+        select(Organisation.id).join(Offer, Offer.company_id == Organisation.id)
+        .where(Offer.status == "published", Organisation.status == "approved")
+        .group_by(Organisation.id).order_by(Organisation.id).offset(skip).limit(count))
+    db.session.add_all([Partnership(school_id=school.id, company_id=company_id,
+                                    status="active", asked_by="school")
+                        for company_id in list(companies)])
 
 
 def _reference(candidates, filters, school, weights):
@@ -198,7 +213,9 @@ def _reference(candidates, filters, school, weights):
     query = Query(origin=origin, max_km=filters.max_km if origin else None, sector_ids=exact,
                   chamber_ids=chamber, level_id=filters.level_id, text=filters.text,
                   group_size=filters.group_size, wanted_on=filters.wanted_on,
-                  wanted_until=filters.wanted_until, today=local_today())
+                  wanted_until=filters.wanted_until, today=local_today(),
+                  partner_company_ids=frozenset(partner_company_ids(school.id))
+                  if school is not None else frozenset())
     chamber_family = None
     if filters.sector_id:
         chamber_family = {s.id for s in db.session.scalars(select(Sector).where(
@@ -262,6 +279,8 @@ def test_the_search_returns_exactly_the_exhaustive_ranking(world, make):
         ("Middelburg (Zeeland)", ("metaal",)), ("Rotterdam", ("elektrotechniek", "bouw")),
         ("Amsterdam", ()), ("Antwerpen", ("logistiek",)), ("Groningen", ("metaal",)),
         ("Goes", ("metaal",)), ("Rijswijk (Zuid-Holland)", ("bouw",)), ("Maassluis", ()))]
+    _with_partners(make, schools[0], 6)
+    _with_partners(make, schools[1], 4, skip=3)
     db.session.flush()
     candidates = _candidates(world["today"])
     weights = Weights()
@@ -291,6 +310,7 @@ def test_the_search_returns_exactly_the_exhaustive_ranking(world, make):
 def test_other_weights_give_the_exhaustive_ranking_too(world, make, monkeypatch, key_bits):
     monkeypatch.setattr(search, "KEY_BITS", key_bits)
     school = make.school(place="Rotterdam", sectors=("elektrotechniek",))
+    _with_partners(make, school, 5)
     db.session.flush()
     candidates = _candidates(world["today"])
     weights = Weights(region=5, distance=60, sector=10, level=0, period=0, text=40, fairness=20)

@@ -118,6 +118,12 @@ def REPORTER(ok):  # noqa: N802  (reads as a constant of the matrix, like STAFF)
     return {"anon": LOGIN, "company:own": 403, "*": ok}
 
 
+def PARTNER(ok):  # noqa: N802  (reads as a constant of the matrix, like STAFF)
+    """A partnership: its school's members; others of the right roles: 404."""
+    return {"anon": LOGIN, "school:own": ok, "school": 404, "company": 404, "schoolless": 404,
+            "companyless": 404, "*": 403}
+
+
 BUS_BOOKING = {"anon": LOGIN, "school:own": "/techniekbus/ritten/*", "school": 404,
                "schoolless": 404, "*": 403}
 
@@ -334,6 +340,29 @@ MATRIX = {
                                           "school": "/agenda", "moderator": "/agenda",
                                           "*": 403}}),
     "calendar.feed": Route(get={"calendar": ANYONE, "token.unknown": {"*": 404}}),
+
+    # --- partner circles ---------------------------------------------------------------------
+    "partners.ask_company": Route(
+        get={"company": {"anon": LOGIN, "school": 200, "*": 403}},
+        post={"company": {"anon": LOGIN, "school:own": 422, "school": "/partners", "*": 403}},
+        data={"company": lambda v: {"message": ""}}),
+    "partners.ask_school": Route(
+        get={"school": {"anon": LOGIN, "company": 200, "*": 403}},
+        post={"school": {"anon": LOGIN, "company:own": 422, "company": "/partners", "*": 403}},
+        data={"school": lambda v: {"message": ""}}),
+    "partners.mine": Route(get={None: {"anon": LOGIN, "school": 200, "company": 200,
+                                       "schoolless": "/welkom", "companyless": "/welkom",
+                                       "*": 403}}),
+    # The asking side may not answer itself; the asked company has no session here.
+    "partners.answer": Route(post={"partnership.asked": PARTNER(403)},
+                             data={"partnership.asked": lambda v: {"answer": "accept"}}),
+    "partners.withdraw": Route(post={"partnership.asked": {
+        **PARTNER("/partners"), "company:own": 404}}),
+    "partners.end": Route(post={"partnership.active": {**PARTNER("/partners"),
+                                                       "company:own": "/partners"}},
+                          data={"partnership.active": lambda v: {
+                              f"end-{v}-reason": "Wij stoppen ermee."}}),
+    "partners.circles": Route(get={None: STAFF}),
 
     # --- the Techniekbus ----------------------------------------------------------------------
     # The accepted visit already has its ride: booking again leads to it.

@@ -37,6 +37,7 @@ from portal.notifications.models import FAILED, OutboxMessage
 from portal.offers import lifecycle
 from portal.offers.models import Slot
 from portal.organisations import accreditation, profiles, teams
+from portal.organisations import partners as partner_services
 from portal.taxonomy.holidays import add_holiday
 from tests import factories
 from tests.views.helpers import csrf_token, login
@@ -210,6 +211,10 @@ def _side(world, side, admin):
     ids[f"company.sbb.{side}"] = sbb.id
 
     ids[f"calendar.{side}"] = renew_calendar_token(actor=teacher)
+    # Partner circles: the side's school and company are partners; the school has asked the
+    # side's accredited company too.
+    ids[f"partnership.active.{side}"] = factories.partners(school, company).id
+    ids[f"partnership.asked.{side}"] = partner_services.ask(actor=teacher, other=sbb).id
     # A report of this side's paused offer by its school, waiting for the side's moderator.
     ids[f"report.{side}"] = reports.report_offer(actor=teacher, offer=paused,
                                                  reason="Authz: onduidelijke veiligheid.").id

@@ -275,7 +275,7 @@ def test_every_event_the_services_write_has_a_sentence(app):
     source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("*.py")
                        if "record_event(" in p.read_text())
     subjects = ("user|company|school|technocentrum|membership|offer|booking|slot|holiday|"
-                "report|bus")
+                "report|bus|partnership")
     written = set(re.findall(rf'"((?:{subjects})\.[a-z_]+)"', source))
     written -= {"booking.company_suspended"}  # a message to teachers (reports.py), not an event
     written |= {f"company.{s}" for s in ("approved", "rejected")}
