@@ -26,6 +26,8 @@ from portal.db import local_today, utcnow
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import gettext as _
+from portal.offers.services import company_closed_message, suspended_message
+from portal.organisations.services import company_is_open
 
 
 def _changed(new, old):
@@ -39,6 +41,8 @@ def counter_propose(*, actor, booking, message, slot_id=None, wanted_on=None, gr
     group size instead of answering yes or no; the school is asked to take it or leave it."""
     today = today or local_today()
     gate(actor, booking, COMPANY, rules.COUNTER, today)
+    if not company_is_open(booking.offer.company_id):
+        raise ValidationFailed({"": suspended_message()})
     offer = booking.offer
     if offer.has_slots:
         slot_id, wanted_on = _changed(slot_id, booking.slot_id), None
@@ -96,6 +100,8 @@ def accept_counter_proposal(*, actor, booking, message="", today=None, now=None)
     claimed, and both sides get the calendar entry."""
     today = today or local_today()
     gate(actor, booking, SCHOOL, rules.ACCEPT_COUNTER, today)
+    if not company_is_open(booking.offer.company_id):
+        raise ValidationFailed({"": company_closed_message()})
     text = clean_text(message)
     slot, wanted_on, group_size = proposal(booking)
     if wanted_on < today:

@@ -34,8 +34,7 @@ from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.offers.models import PAUSED, PUBLISHED, Offer, Slot
 from portal.offers.services import suspended_message
-from portal.organisations.models import SUSPENDED
-from portal.organisations.services import school_of
+from portal.organisations.services import company_is_open, school_of
 from portal.taxonomy.models import EducationLevel
 
 MESSAGE_MAX = rules.MESSAGE_MAX
@@ -52,7 +51,7 @@ def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_
     security.require_role(actor, *security.SCHOOL_ROLES)
     school = school_of(actor)
     security.require(school is not None, "teacher without a school")
-    if offer.status not in (PUBLISHED, PAUSED) or not offer.company.is_approved:
+    if offer.status not in (PUBLISHED, PAUSED) or not company_is_open(offer.company_id):
         raise NotFound("offer")  # a suspended company's offers are hidden
     today = today or local_today()
     errors = {}
@@ -210,7 +209,7 @@ def accept_booking(*, actor, booking, message="", now=None, today=None):
     """The company accepts: the date is fixed, the group's room is taken, and the school gets
     the answer with a calendar entry; the company a confirmation with the same entry."""
     gate(actor, booking, COMPANY, rules.ACCEPT, today)
-    if booking.offer.company.status == SUSPENDED:
+    if not company_is_open(booking.offer.company_id):
         raise ValidationFailed({"": suspended_message()})
     text = clean_text(message)
     now = now or utcnow()

@@ -22,6 +22,7 @@ from portal.offers.models import (
     PUBLISHED,
     REVISION_APPROVED,
     REVISION_PENDING,
+    REVISION_REJECTED,
     Offer,
     OfferRevision,
 )
@@ -108,6 +109,10 @@ def _check_rules(offers, selected_companies):
         if offer.waits_for_its_company() and offer.company_id not in selected_companies:
             problems.append(_("%(title)s: tick its company %(company)s too, or approve the "
                               "company first.", title=offer.title, company=offer.company.name))
+        elif offer.status == OFFER_PENDING and offer.company.status != PENDING \
+                and not offer.company.is_approved:
+            problems.append(_("%(title)s: its company is rejected or suspended.",
+                              title=offer.title))
         elif offer.status == OFFER_PENDING:
             try:
                 require_accreditation(offer.offer_type, offer.company)
@@ -171,7 +176,7 @@ def _approve_change(actor, offer, seen, note, outcome):
     if revision is None or result.rowcount != 1:
         decided = revision is not None and db.session.scalar(
             select(OfferRevision.status).where(OfferRevision.id == revision.id)
-        ) != REVISION_PENDING
+        ) in (REVISION_APPROVED, REVISION_REJECTED)
         outcome.missed.append((offer, _("a colleague decided on it first") if decided
                                else _("the company changed it after you read it")))
         return

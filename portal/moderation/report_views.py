@@ -85,6 +85,9 @@ def decide(report_id):
 
 
 def flash_suspended(suspension):
+    if not suspension.requests:
+        flash(_("Suspended. No school has a request of it for a date to come."), "warning")
+        return
     flash(ngettext("Suspended. %(num)d school request of it is still to come; its teacher has "
                    "been told.",
                    "Suspended. %(num)d school requests of it are still to come; their teachers "

@@ -260,6 +260,9 @@ def approve_offer(*, actor, offer, seen=None):
         return _decide_revision(actor, offer, REVISION_APPROVED, None, seen)
     if offer.waits_for_its_company():
         raise ValidationFailed({"": _("Approve the company first, then its offers.")})
+    if offer.status == OFFER_PENDING and not offer.company.is_approved:
+        raise ValidationFailed({"": _("The company is not approved (it is rejected or "
+                                      "suspended), so its offers cannot be published.")})
     if offer.status == OFFER_PENDING:
         require_accreditation(offer.offer_type, offer.company)
     return _decide_offer(actor, offer, PUBLISHED, None, seen)

@@ -197,7 +197,8 @@ def offer(offer_id):
     # a pending company's offer is approved after the company (the page says so, once)
     return _decide({"offer": offer}, services.approve_offer, services.reject_offer,
                    "moderation/offer.html", seen=seen,
-                   may_approve=not offer.waits_for_its_company(), offer=offer,
+                   may_approve=offer.status != "pending" or offer.company.is_approved,
+                   offer=offer,
                    revision=revision,
                    field_label=field_label,
                    changes=services.revision_changes(offer, revision) if revision else [])

@@ -147,8 +147,9 @@ class Offer(Places, TimestampMixin, Base):
         return self.status in (DRAFT, REJECTED)
 
     def waits_for_its_company(self):
-        """A submitted offer of a company not approved (yet): decided after the company."""
-        return self.status == PENDING and not self.company.is_approved
+        """A submitted offer of a company that waits for its own approval: decided after it.
+        (A suspended company's offer cannot be published at all: moderation refuses it.)"""
+        return self.status == PENDING and self.company.status == "pending"
 
     def __repr__(self):
         return f"<Offer {self.id} {self.offer_type} {self.status}>"

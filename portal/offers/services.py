@@ -58,6 +58,11 @@ def suspended_message():
              "requests until the suspension is lifted.")
 
 
+def company_closed_message():
+    """For a school: the company of the offer may not take requests now."""
+    return _("The Technocentrum has suspended this company: it takes no requests for now.")
+
+
 def require_accreditation(offer_type, company, field=""):
     """BBL places only from a company whose SBB leerbedrijf-ID a moderator has checked."""
     if offer_type == APPRENTICESHIP and not is_accredited(company):

@@ -49,8 +49,10 @@ def ask_company(company_id):
 def ask_school(school_id):
     """A company asks a school (from one of the school's requests)."""
     school = db.session.get(School, school_id)
-    if school is None:
-        abort(404)
+    own = partners.own_organisation(current_user)
+    if school is None or (isinstance(own, Company) and not partners.has_asked_before(school,
+                                                                                   own)):
+        abort(404)  # a company asks only schools that requested one of its offers
     return _ask(school)
 
 

@@ -5,7 +5,7 @@ withdrawals that cross are decided once. The other side hears of each step by e-
 
 A partner company's offers rank higher in its school's searches (portal/matching/rules.py,
 PARTNER_POINTS), and the reason says so."""
-from sqlalchemy import or_, select, update
+from sqlalchemy import column, or_, select, table, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -80,7 +80,8 @@ def ask(*, actor, other, message=""):
         raise NotAllowed("neither a school nor a company member")
     if isinstance(own, School) and isinstance(other, Company) and other.is_approved:
         school, company, side = own, other, SCHOOL_SIDE
-    elif isinstance(own, Company) and isinstance(other, School):
+    elif isinstance(own, Company) and isinstance(other, School) and has_asked_before(other,
+                                                                                     own):
         if not own.is_approved:
             raise ValidationFailed({"": _("Once your company is approved, you can ask schools "
                                           "to become partners.")})
@@ -102,6 +103,20 @@ def ask(*, actor, other, message=""):
     _tell(partnership, partnership.other_side(side), "team.partner_asked", message=message)
     db.session.commit()
     return partnership
+
+
+# Requests by table name: organisations stand left of bookings (tests/unit/test_architecture.py).
+_bookings = table("bookings", column("school_id"), column("offer_id"))
+_offers = table("offers", column("id"), column("company_id"))
+
+
+def has_asked_before(school, company):
+    """Whether the school ever requested an offer of the company: a company asks only the
+    schools it knows from a request, so no school is asked by companies it never met."""
+    return db.session.scalar(
+        select(_bookings.c.offer_id).join(_offers, _offers.c.id == _bookings.c.offer_id)
+        .where(_bookings.c.school_id == school.id, _offers.c.company_id == company.id)
+        .limit(1)) is not None
 
 
 def already_standing():

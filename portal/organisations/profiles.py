@@ -1,5 +1,5 @@
 """Companies and schools keep their own profile: data, locations and a logo."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from portal import security
@@ -10,7 +10,7 @@ from portal.geo.services import resolve_place
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES
 from portal.organisations import logos
-from portal.organisations.models import APPROVED, PENDING, REJECTED, Location
+from portal.organisations.models import APPROVED, PENDING, REJECTED, SUSPENDED, Company, Location
 from portal.organisations.services import (
     _clean_company_number,
     _number_holder,
@@ -37,10 +37,19 @@ def _changed(row, values):
     return changed
 
 
-def _back_to_moderation(company):
-    company.status = PENDING
-    company.decision_reason = None  # the audit log keeps the earlier decision and its reason
-    company.decided_at = None
+def _back_to_moderation(company, was):
+    """One conditional UPDATE from the status `was` read (a moderator's decision committed at
+    the same moment is not overwritten: the change is refused and shown again)."""
+    result = db.session.execute(
+        update(Company).where(Company.id == company.id, Company.status == was)
+        .values(status=PENDING, decision_reason=None, decided_at=None)
+        .execution_options(synchronize_session=False))
+    # (the audit log keeps the earlier decision and its reason)
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": _("The Technocentrum decided on your company meanwhile; "
+                                      "read its decision, then try again.")})
+    db.session.expire(company, ["status", "decision_reason", "decided_at"])
 
 
 def update_company(*, actor, company, name, number, place_name, sector_ids, description="",
@@ -80,8 +89,12 @@ def update_company(*, actor, company, name, number, place_name, sector_ids, desc
     fields = [f for f in changed if f not in new_number] + (["number"] if new_number else [])
     if fields:
         record_event(actor, "company.updated", company, fields=fields)
+    if new_number and company.status == SUSPENDED:
+        db.session.rollback()
+        raise ValidationFailed({"number": _(
+            "Your company is suspended: ask the Technocentrum before you change its number.")})
     if new_number and company.status == APPROVED:
-        _back_to_moderation(company)
+        _back_to_moderation(company, APPROVED)
         record_event(actor, "company.resubmitted", company, cause="number")
     db.session.commit()
     return company
@@ -99,7 +112,7 @@ def resubmit_company(*, actor, company):
         raise ValidationFailed({"number": _(
             "Another company has registered this number since. Check the number and correct it "
             "before you submit your company again.")})
-    _back_to_moderation(company)
+    _back_to_moderation(company, REJECTED)
     record_event(actor, "company.resubmitted", company, cause="correction")
     db.session.commit()
     return company

@@ -75,6 +75,15 @@ def may_report(actor, company, member=None):
     return not (is_member(actor, company) if member is None else member)
 
 
+def company_is_open(company_id):
+    """Whether the company is approved (not pending, rejected or suspended), read with a shared
+    lock on its row on PostgreSQL: a suspension committing at the same moment waits for this
+    transaction, or this one waits and sees it (on SQLite a writing request holds the database's
+    write lock from its BEGIN)."""
+    return db.session.scalar(select(Company.status).where(Company.id == company_id)
+                             .with_for_update(read=True)) == APPROVED
+
+
 def can_moderate(actor, organisation):
     """Whether the actor decides on this organisation: the administrator everywhere, a moderator
     where their Technocentrum works (the province of the organisation's place)."""

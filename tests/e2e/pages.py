@@ -354,15 +354,17 @@ PAGES = {
     ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
     "partners.mine": [
-        Visit("partners-school", "teacher", shows=("main button[value=accept]",)),
-        Visit("partners-company", "company", shows=("main details summary",)),
+        Visit("partners-school", "teacher",
+              shows=("main details summary", "main form[action$='/intrekken'] button")),
+        Visit("partners-company", "company-empty", shows=("main button[value=accept]",)),
         Visit("partners-forbidden", "moderator", status=403)],
     "partners.ask_company": [
         Visit("partners-ask-company", "teacher-empty", lambda world: {"company_id": world.company},
               shows=("main textarea#message",))],
     "partners.ask_school": [
-        Visit("partners-ask-school", "company-empty",
-              lambda world: {"school_id": world.empty_school}, shows=("main textarea#message",))],
+        # the full company and the teacher's school are partners already: the page says so
+        Visit("partners-ask-school", "company", lambda world: {"school_id": world.school},
+              shows=("main a[href$='/partners']",))],
     "partners.circles": [Visit("partner-circles", "moderator",
                                shows=("main table a[href*='/bedrijven/']",))],
     "bus.book": [

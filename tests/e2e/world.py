@@ -235,11 +235,11 @@ def build():
     joining = _person(world, "teacher-joining", security.TEACHER, "A11y Docent Aansluitend")
     teams.request_to_join(actor=joining, school=school)
     _techniekbus(world, utrecht, company, teacher)
-    # Partner circles: the teacher's school and the full company are partners; the empty
-    # company asks the school too (the teacher's partners page has a question to answer).
+    # Partner circles: the teacher's school and the full company are partners; the school
+    # has asked the empty company too (its partners page has a question to answer).
     factories.partners(school, company)
-    partner_services.ask(actor=factories.owner_of(db.session.get(Company, world.empty_company)),
-                         other=school, message="Zullen we samenwerken?")
+    partner_services.ask(actor=teacher, other=db.session.get(Company, world.empty_company),
+                         message="Zullen we samenwerken?")
     build_life(world, company)
     return world
 

@@ -99,6 +99,8 @@ def test_rides_outside_the_seats_or_the_visit_are_refused(visit, bus, changes, f
 
     assert field in refused.value.errors
     assert rides() == 0
+    db.session.expire_all()
+    assert bus.rides_version == 0  # the refusal undid the hold on the bus
 
 
 def test_a_blocked_period_and_a_day_the_bus_does_not_run_are_refused(make, zeeland, visit, bus):

@@ -79,3 +79,25 @@ def test_one_school_booking_twice_at_once_gets_one_ride(race_app, setting):
 
     assert sorted(kind for kind, _ in outcomes) == ["done", "refused"]
     assert rides_of_bus(race_app, setting["bus"]) == 1
+
+
+def test_a_visit_cancelled_while_its_bus_is_booked_leaves_no_ride(race_app, setting):
+    """The company cancels the visit as the teacher books the bus: either the booking is
+    refused, or the ride is booked first and goes with the cancelled visit."""
+    from portal.bookings.services import cancel_booking
+
+    (visit, teacher), _other = setting["visits"]
+    with race_app.app_context():
+        owner_id = factories.owner_of(db.session.get(Booking, visit).offer.company).id
+        db.session.remove()
+
+    def cancel():
+        return cancel_booking(actor=db.session.get(User, owner_id),
+                              booking=db.session.get(Booking, visit),
+                              message="De machine is stuk.").id
+
+    outcomes = all_at_once(race_app, [
+        booking_job(setting["bus"], visit, teacher, time(8, 15), time(12, 15)), cancel])
+
+    assert outcomes[1][0] == "done" and outcomes[0][0] in ("done", "refused")
+    assert rides_of_bus(race_app, setting["bus"]) == 0

@@ -14,8 +14,10 @@ from tests.outbox import last_id, mails_since
 
 @pytest.fixture
 def pair(make):
+    """A school and a company it requested an offer of (so each may ask the other)."""
     school = make.school(place="Middelburg (Zeeland)")
     company = make.company(place="Vlissingen", name="Scheldewerf")
+    make.booking(make.offer(company), make.owner_of(school))
     return school, company
 
 
@@ -96,6 +98,15 @@ def test_either_side_ends_with_a_reason_the_other_reads(pair):
     assert (mail.kind, mail.to_address) == ("team.partner_ended", teacher.email)
     assert "We stoppen met de werkplaats." in mail.body_text
     assert partners.active_partners(school) == []
+
+
+def test_a_company_asks_only_schools_that_requested_its_offers(make, pair):
+    school, company, _teacher, owner = owners(pair)
+    stranger = make.school(place="Goes")
+
+    with pytest.raises(NotFound):
+        partners.ask(actor=owner, other=stranger)
+    assert partners.ask(actor=owner, other=school).asked_by == "company"
 
 
 def test_strangers_have_no_part_in_it(make, pair):

@@ -234,3 +234,56 @@ def test_the_history_shows_the_report_and_the_suspension(world):
 
     actions = [e.action for e in history_of(actor=world.zeeland, subject=world.company)]
     assert actions[-1] == "company.suspended"
+
+
+def test_a_suspended_company_neither_proposes_nor_is_taken_up(make, world):
+    """No way round a suspension: no counter-proposal by the company, no taking one up by the
+    school, no joining a waiting list of its dates."""
+    from portal.bookings.counter import accept_counter_proposal, counter_propose
+    from portal.bookings.waitlist.services import join_waitlist
+
+    owner = make.owner_of(world.company)
+    later = make.slot(world.offer, days=21)
+    counter_propose(actor=owner, booking=world.requested, slot_id=later.id,
+                    message="Liever een week later?")
+    other = make.booking(make.offer(world.company, title="Tweede bezoek"), world.teacher)
+    reports.suspend_company(actor=world.zeeland, company=world.company, reason="Fraude.")
+
+    with pytest.raises(ValidationFailed):
+        accept_counter_proposal(actor=world.teacher, booking=world.requested)
+    with pytest.raises(ValidationFailed):
+        counter_propose(actor=owner, booking=other, slot_id=later.id, message="Nee")
+    with pytest.raises(NotFound):
+        join_waitlist(actor=world.teacher, slot=later, group_size=10,
+                      level_id=world.offer.levels[0].id)
+    db.session.expire_all()
+    assert (world.requested.status, other.status) == ("counter_proposed", "requested")
+
+
+def test_a_suspended_company_cannot_slip_a_new_number_past_the_centre(make, world):
+    from portal.organisations.profiles import update_company
+
+    reports.suspend_company(actor=world.zeeland, company=world.company, reason="Fraude.")
+    company = world.company
+
+    with pytest.raises(ValidationFailed) as refused:
+        update_company(actor=make.owner_of(company), company=company, name=company.name,
+                       number="12345678", place_name="Vlissingen",
+                       sector_ids=[s.id for s in company.sectors])
+
+    assert "number" in refused.value.errors
+    db.session.expire_all()
+    assert (company.status, company.kvk_number) != ("pending", "12345678")
+    assert company.status == "suspended"
+
+
+def test_a_pending_offer_of_a_suspended_company_is_not_published(make, world):
+    from portal.moderation.services import approve_offer
+
+    pending = make.offer(world.company, status="pending", title="Nog te keuren")
+    reports.suspend_company(actor=world.zeeland, company=world.company, reason="Fraude.")
+
+    with pytest.raises(ValidationFailed):
+        approve_offer(actor=world.zeeland, offer=pending)
+    db.session.expire_all()
+    assert pending.status == "pending"

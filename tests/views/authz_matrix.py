@@ -346,9 +346,10 @@ MATRIX = {
         get={"company": {"anon": LOGIN, "school": 200, "*": 403}},
         post={"company": {"anon": LOGIN, "school:own": 422, "school": "/partners", "*": 403}},
         data={"company": lambda v: {"message": ""}}),
+    # A company asks only a school that requested one of its offers (its own side's).
     "partners.ask_school": Route(
-        get={"school": {"anon": LOGIN, "company": 200, "*": 403}},
-        post={"school": {"anon": LOGIN, "company:own": 422, "company": "/partners", "*": 403}},
+        get={"school": {"anon": LOGIN, "company:own": 200, "company": 404, "*": 403}},
+        post={"school": {"anon": LOGIN, "company:own": 422, "company": 404, "*": 403}},
         data={"school": lambda v: {"message": ""}}),
     "partners.mine": Route(get={None: {"anon": LOGIN, "school": 200, "company": 200,
                                        "schoolless": "/welkom", "companyless": "/welkom",

@@ -203,3 +203,18 @@ def test_another_regions_moderator_cannot_manage_the_bus(client, make, bus):
     assert client.get(f"/moderatie/techniekbus/bussen/{bus.id}").status_code == 404
     assert client.get(f"/moderatie/techniekbus?centrum={bus.technocentrum_id}").status_code \
         == 403
+
+
+def test_a_refused_period_keeps_the_bus_as_it_is_on_the_page(client, make, zeeland, bus):
+    login(client, make.moderator(zeeland))
+    url = f"/moderatie/techniekbus/bussen/{bus.id}"
+    data = form_with(text(client.get(url)), "block-reason").defaults()
+    data.update({"block-starts_on": [""], "block-reason": ["Onderhoud"]})
+
+    refused = client.post(url, data=data)
+
+    assert refused.status_code == 422 and field_error(refused, "block-starts_on")
+    bus_form = form_with(text(refused), "bus-name").defaults()
+    assert (bus_form["bus-name"], bus_form["bus-seats"], bus_form["bus-active"]) == (
+        [bus.name], ["53"], ["y"])
+    assert len(bus_form["bus-run_days"]) == 7

@@ -71,6 +71,18 @@ def test_a_company_asks_from_a_request_of_the_school(client, make):
     assert (partnership.asked_by, partnership.school_id) == ("company", visit.school_id)
 
 
+def test_a_company_cannot_ask_a_school_it_never_met(client, make, pair):
+    school, company = pair
+    login(client, make.owner_of(company))
+
+    assert client.get(f"/partners/vragen/school/{school.id}").status_code == 404
+    token = csrf_token(text(client.get("/partners")))
+    response = client.post(f"/partners/vragen/school/{school.id}",
+                           data={"csrf_token": token, "message": "Hallo"})
+    assert response.status_code == 404
+    assert find_all(Partnership) == []
+
+
 def test_ending_needs_a_reason_next_to_the_field(client, make, pair):
     school, company = pair
     active = make.partners(school, company)

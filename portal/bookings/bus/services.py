@@ -35,6 +35,7 @@ from portal.bookings.bus.models import (
     BusRules,
 )
 from portal.bookings.bus.wording import explain
+from portal.bookings.models import Booking
 from portal.bookings.notices import recipients
 from portal.bookings.parties import is_school_side
 from portal.db import PORTAL_TIMEZONE, utcnow
@@ -161,6 +162,8 @@ def _bus(booking, bus_id):
 
 def _require_teacher(actor, booking):
     security.require(is_school_side(actor, booking), "not this request's school")
+    if booking.status in booking_rules.ENDED and booking.slot is not None:
+        raise ValidationFailed({"": _("The visit is no longer accepted, so it has no bus.")})
     if not may_ride(booking):
         raise NotFound("booking")
 
@@ -171,15 +174,38 @@ def quote_ride(*, actor, booking, bus_id, departs_at, returns_at, teachers, now=
     return _check(booking, _bus(booking, bus_id), departs_at, returns_at, teachers, now)
 
 
-def _hold(bus):
-    """Raise the bus's version: one conditional UPDATE that holds its row until the commit."""
+def hold_bus(bus, active=True):
+    """Raise the bus's version: one conditional UPDATE that holds its row until the commit (a
+    booking, a change of a ride, and a change of the bus itself each take it first). The bus
+    is read again after it, as it stands now."""
     result = db.session.execute(
-        update(Bus).where(Bus.id == bus.id, Bus.active.is_(True))
+        update(Bus).where(Bus.id == bus.id, *((Bus.active.is_(True),) if active else ()))
         .values(rides_version=Bus.rides_version + 1)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
         raise ValidationFailed({"bus_id": _("This bus is no longer in service.")})
+    db.session.expire(bus)
+
+
+def _hold_visit(booking):
+    """Hold the visit's row while it is still accepted: a cancellation at the same moment
+    either waits and then finds the ride to cancel with it, or has cancelled it already."""
+    result = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == booking_rules.ACCEPTED)
+        .values(sequence=Booking.sequence).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": _("The visit is no longer accepted, so it has no bus.")})
+
+
+def _checked(booking, bus, departs_at, returns_at, teachers, now, ride=None):
+    """_check after the holds: a refusal undoes them."""
+    try:
+        return _check(booking, bus, departs_at, returns_at, teachers, now, ride=ride)
+    except ValidationFailed:
+        db.session.rollback()
+        raise
 
 
 def book_ride(*, actor, booking, bus_id, departs_at, returns_at, teachers, price_cents,
@@ -189,8 +215,9 @@ def book_ride(*, actor, booking, bus_id, departs_at, returns_at, teachers, price
     if ride_of(booking) is not None:
         raise ValidationFailed({"": _("This visit already has a bus.")})
     bus = _bus(booking, bus_id)
-    _hold(bus)
-    quote = _check(booking, bus, departs_at, returns_at, teachers, now)
+    hold_bus(bus)
+    _hold_visit(booking)
+    quote = _checked(booking, bus, departs_at, returns_at, teachers, now)
     if quote.price_cents != price_cents:
         db.session.rollback()
         raise ValidationFailed({"": _("The price has changed since you checked it: check the "
@@ -249,8 +276,8 @@ def change_ride(*, actor, ride, bus_id, departs_at, returns_at, teachers, seen, 
     if bus is None:
         raise ValidationFailed({"bus_id": _("Only the Technocentrum can move a ride to another "
                                             "bus.")})
-    _hold(bus)
-    _check(booking, bus, departs_at, returns_at, teachers, now, ride=ride)
+    hold_bus(bus)
+    _checked(booking, bus, departs_at, returns_at, teachers, now, ride=ride)
     # The price stays as the teacher confirmed it.
     result = db.session.execute(
         update(BusRide).where(BusRide.id == ride.id, BusRide.status == BOOKED,

@@ -21,6 +21,7 @@ from portal.bookings.bus.models import (
     bus_rule_levels,
     bus_surcharge_places,
 )
+from portal.bookings.bus.services import hold_bus
 from portal.bookings.models import Booking
 from portal.db import local_today, utcnow
 from portal.errors import NotAllowed, NotFound, ValidationFailed
@@ -101,16 +102,20 @@ def change_bus(*, actor, bus, name, seats, run_days, active):
     """New name, seats, days or service; refused when a ride to come would no longer fit."""
     _require_centre(actor, bus.technocentrum)
     name = _bus_values(name, seats, run_days)
+    hold_bus(bus, active=False)  # no booking of it in between
     rides = _rides_to_come(bus)
     too_full = [r for r in rides if r.pupils + r.teachers > seats]
     if too_full:
+        db.session.rollback()
         raise ValidationFailed({"seats": _("Rides to come carry more people: %(rides)s.",
                                            rides=_named(too_full))})
     off_day = [r for r in rides if not run_days >> r.day.weekday() & 1]
     if off_day:
+        db.session.rollback()
         raise ValidationFailed({"run_days": _("Rides are booked on other days: %(rides)s.",
                                               rides=_named(off_day))})
     if not active and rides:
+        db.session.rollback()
         raise ValidationFailed({"active": _("Cancel its rides to come first: %(rides)s.",
                                             rides=_named(rides))})
     bus.name, bus.seats, bus.run_days, bus.active = name, seats, run_days, active
@@ -131,8 +136,10 @@ def add_block(*, actor, bus, starts_on, ends_on, reason):
         errors["ends_on"] = _("The period cannot end before it starts.")
     if errors:
         raise ValidationFailed(errors)
+    hold_bus(bus, active=False)  # no booking of it in between
     rides = _rides_to_come(bus, (BusRide.day >= starts_on, BusRide.day <= ends_on))
     if rides:
+        db.session.rollback()
         raise ValidationFailed({"starts_on": _(
             "The bus has rides booked in this period; cancel them first: %(rides)s.",
             rides=_named(rides))})

@@ -247,13 +247,17 @@ def _show_rules(form, rules: Rules):
 @role_required(*STAFF)
 def edit_bus(bus_id):
     bus = setup.get_bus_to_manage(current_user, bus_id)
-    bus_form, block_form = BusForm(prefix="bus"), BlockForm(prefix="block")
+    posted_block = request.method == "POST" and request.form.get("kind") == "block"
+    bus_form = (BusForm(prefix="bus", formdata=None) if posted_block or request.method == "GET"
+                else BusForm(prefix="bus"))
+    block_form = BlockForm(prefix="block") if posted_block else BlockForm(prefix="block",
+                                                                            formdata=None)
     form = bus_form
-    if request.method == "GET":
+    if request.method == "GET" or posted_block:  # the bus as it is
         bus_form.name.data, bus_form.seats.data = bus.name, bus.seats
         bus_form.active.data = bus.active
         bus_form.show_days(bus.run_days)
-    elif request.form.get("kind") == "block":
+    if posted_block:
         form = block_form
         if block_form.validate_on_submit():
             try:

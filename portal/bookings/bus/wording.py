@@ -2,6 +2,7 @@
 from flask_babel import format_date, format_datetime, format_time
 
 from portal.db import PORTAL_TIMEZONE
+from portal.i18n import format_decimal
 from portal.i18n import gettext as _
 
 
@@ -18,12 +19,17 @@ def _message(code, values):
         if values["distance"] is None:
             return _("The distance from your school to the company is not known, so the bus "
                      "cannot be booked for it.")
-        return _("The company is %(distance)d km from your school in a straight line; the bus "
-                 "goes at most %(km)d km.", distance=round(values["distance"]), km=values["km"])
+        return _("The company is %(distance)s km from your school in a straight line; the bus "
+                 "goes at most %(km)d km.", distance=format_decimal(values["distance"], "#,##0.0"),
+                 km=values["km"])
     if code == "seats":
+        if values["pupils"] >= values["seats"]:
+            return _("The bus has %(seats)d seats for pupils and teachers together: too few for "
+                     "%(pupils)d pupils and their teachers.", seats=values["seats"],
+                     pupils=values["pupils"])
         return _("The bus has %(seats)d seats for pupils and teachers together: with %(pupils)d "
                  "pupils, at most %(free)d teachers fit.", seats=values["seats"],
-                 pupils=values["pupils"], free=max(values["seats"] - values["pupils"], 0))
+                 pupils=values["pupils"], free=values["seats"] - values["pupils"])
     if code == "run_day":
         return _("This bus does not run on that day of the week.")
     if code == "blocked":

@@ -52,7 +52,8 @@ from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.offers.models import PAUSED, PUBLISHED, SHOWN, Offer, Slot
-from portal.organisations.services import school_of
+from portal.offers.services import company_closed_message
+from portal.organisations.services import company_is_open, school_of
 from portal.taxonomy.models import EducationLevel
 from portal.text import clean_text
 
@@ -68,8 +69,8 @@ def join_waitlist(*, actor, slot, group_size, level_id, teachers=0, message="", 
     school = school_of(actor)
     security.require(school is not None, "teacher without a school")
     offer = slot.offer
-    if offer.status not in SHOWN or not offer.has_slots:
-        raise NotFound("slot")
+    if offer.status not in SHOWN or not offer.has_slots or not offer.company.is_approved:
+        raise NotFound("slot")  # (a suspended company's dates are hidden)
     today = today or local_today()
     errors = {}
     if offer.status == PAUSED:
@@ -145,8 +146,9 @@ def offer_freed_room(slot_id, *, now):
     Nothing while the offer is paused (expire_offers offers the room once it is published
     again). Adds to the session; the caller commits. Returns the entries offered."""
     slot = db.session.get(Slot, slot_id)
-    if slot is None or slot_start(slot) <= now or _status_now(slot.offer_id) != PUBLISHED:
-        return []
+    if slot is None or slot_start(slot) <= now or _status_now(slot.offer_id) != PUBLISHED \
+            or not slot.offer.company.is_approved:
+        return []  # (a suspended company's room is offered once the suspension is lifted)
     offered = []
     room = room_now(slot_id)
     line = db.session.scalars(select(WaitlistEntry).where(
@@ -193,6 +195,8 @@ def take_offered_room(*, actor, token, now):
     entry = _entry_of_link(actor, token)
     if link_state(entry, now) != "open":
         refuse(link_refusal(entry, now))
+    if not company_is_open(entry.slot.offer.company_id):
+        refuse({"": company_closed_message()})
     slot, held = entry.slot, entry.room_held
     booking = Booking(offer_id=slot.offer_id, slot_id=slot.id, school_id=entry.school_id,
                       requested_by_id=actor.id, status=rules.ACCEPTED, wanted_on=slot.day,
