@@ -3,7 +3,8 @@ portability, article 20).
 
 Only what is about the user or was written by them: their account, their choices, their teams,
 the requests they made or answered, their messages and evaluations, their places on waiting
-lists, the invitations they sent, the audit events about them and the e-mail sent to them.
+lists, their reports, the partnerships they asked for, the Techniekbus rides they booked, the
+invitations they sent, the audit events about them and the e-mail sent to them.
 Never a password hash, a token's hash or the body of an e-mail (those hold sign-in links), and
 nothing of another user beyond the names of organisations and offers the user dealt with.
 """
@@ -12,13 +13,16 @@ from sqlalchemy.orm import joinedload
 
 from portal import security
 from portal.audit import AuditEvent, record_event
+from portal.bookings.bus.models import BusRide
 from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.db import utcnow
 from portal.extensions import db
+from portal.moderation.models import Report
 from portal.notifications.models import OutboxMessage
 from portal.notifications.outbox import CATEGORIES
 from portal.offers.models import Offer, Slot
 from portal.organisations.models import Membership
+from portal.organisations.partner_models import Partnership
 from portal.organisations.team_models import Invitation, JoinRequest
 
 FORMAT_VERSION = 1
@@ -53,6 +57,9 @@ def export_user_data(*, actor, now=None):
         "messages": _messages(actor),
         "evaluations": _evaluations(actor),
         "waiting_list_entries": _waitlist(actor),
+        "reports": _reports(actor),
+        "partnership_questions": _partnership_questions(actor),
+        "bus_rides_booked": _bus_rides(actor),
         "invitations_sent": _invitations(actor, now),
         "audit_events": _audit_events(actor),
         "emails": _emails(actor),
@@ -89,6 +96,36 @@ def _memberships(user):
     return [{"organisation": _organisation(m.organisation),
              "role": "owner" if m.is_owner else "member",
              "since": _when(m.created_at)} for m in rows]
+
+
+def _reports(user):
+    """What the user reported to a Technocentrum, and what became of it."""
+    rows = db.session.scalars(select(Report).options(
+        joinedload(Report.company), joinedload(Report.offer))
+        .where(Report.reporter_id == user.id).order_by(Report.id))
+    return [{"company": _organisation(r.company),
+             "offer": _offer(r.offer) if r.offer is not None else None, "reason": r.reason,
+             "status": r.status, "created_at": _when(r.created_at),
+             "decided_at": _when(r.decided_at)} for r in rows]
+
+
+def _partnership_questions(user):
+    """The partnerships the user asked for, with their message."""
+    rows = db.session.scalars(select(Partnership).options(
+        joinedload(Partnership.school), joinedload(Partnership.company))
+        .where(Partnership.asked_by_id == user.id).order_by(Partnership.id))
+    return [{"school": _organisation(p.school), "company": _organisation(p.company),
+             "message": p.message, "status": p.status, "created_at": _when(p.created_at)}
+            for p in rows]
+
+
+def _bus_rides(user):
+    rows = db.session.scalars(select(BusRide).options(joinedload(BusRide.bus))
+                              .where(BusRide.booked_by_id == user.id).order_by(BusRide.id))
+    return [{"request_id": r.booking_id, "bus": r.bus.name, "day": r.day.isoformat(),
+             "departs_at": r.departs_at.strftime("%H:%M"),
+             "returns_at": r.returns_at.strftime("%H:%M"), "teachers": r.teachers,
+             "status": r.status, "cancel_reason": r.cancel_reason} for r in rows]
 
 
 def _join_requests(user):

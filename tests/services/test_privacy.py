@@ -144,6 +144,35 @@ def test_the_export_has_the_teachers_places_on_waiting_lists(make):
     assert entry["offer"]["id"] == offer.id
 
 
+def test_the_export_has_the_teachers_reports_partnership_questions_and_bus_rides(make):
+    from datetime import time
+
+    from portal.bookings.bus import services as bus_services
+    from portal.moderation.reports import report_offer
+    from portal.organisations.partners import ask
+
+    make.bus(make.technocentrum(provinces=("NL-ZE",)))
+    visit = make.visit_to_ride()
+    me = visit.requested_by
+    report_offer(actor=me, offer=visit.offer, reason="Geen helmen genoemd.")
+    ask(actor=me, other=visit.offer.company, message="Elk jaar samen?")
+    bus = bus_services.buses_for(visit.school)[0]
+    bus_services.book_ride(actor=me, booking=visit, bus_id=bus.id, departs_at=time(8, 15),
+                           returns_at=time(12, 15), teachers=2, price_cents=0)
+
+    data = export_user_data(actor=me)
+
+    [reported] = data["reports"]
+    assert (reported["reason"], reported["offer"]["id"]) == ("Geen helmen genoemd.",
+                                                             visit.offer.id)
+    [asked] = data["partnership_questions"]
+    assert (asked["message"], asked["status"]) == ("Elk jaar samen?", "asked")
+    [ride] = data["bus_rides_booked"]
+    assert (ride["request_id"], ride["departs_at"], ride["status"]) == (visit.id, "08:15",
+                                                                        "booked")
+    assert export_user_data(actor=make.owner_of(visit.offer.company))["reports"] == []
+
+
 def test_only_a_signed_in_account_exports(make):
     from flask_login import AnonymousUserMixin
 
