@@ -16,7 +16,7 @@ from portal import security
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db, limiter, login_manager
 from portal.form_fields import field as form_field
-from portal.i18n import format_date, get_locale, ngettext
+from portal.i18n import format_date, format_decimal, get_locale, ngettext
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES, report_status_label, status_label, status_style
 from portal.notifications.outbox import external_url
@@ -144,6 +144,7 @@ def register_template_globals(app):
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["slot_when"] = slot_when
     app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value, "#,##0")
     app.jinja_env.filters["weekday_date"] = lambda value: format_date(value, "EEE d MMM")
     app.jinja_env.filters["month_name"] = lambda value: format_date(value, "MMMM yyyy")
     app.jinja_env.filters["slot_lines"] = slot_lines

@@ -207,6 +207,7 @@ def measure(url, manifest, searches, codes, fields, rounds, seconds, log):
             for path in own[:2] + [TRIVIAL]:
                 client.request("GET", path)
         figures = _slices(clients, paths, rounds, seconds)
+        figures_page = _figures_page(clients[-1])
         workers = _workers(server.pid)
         memory = [_peak_mb(pid) for pid in workers]
     finally:
@@ -225,9 +226,27 @@ def measure(url, manifest, searches, codes, fields, rounds, seconds, log):
             "requests_per_s": round(rate, 1),
             "p50_ms": _round(statistics.median(data["latencies"]) if data["latencies"] else None),
             "p95_ms": _round(percentile(data["latencies"], 0.95))}
+    result["figures_page"] = figures_page
     trivial = result["trivial"]["requests_per_s"]
     result["ratio"] = round(result["search"]["requests_per_s"] / trivial, 4) if trivial else None
     return result
+
+
+FIGURES = "/cijfers"
+FIGURES_TIMES = 11
+
+
+def _figures_page(client):
+    """The public figures page (two school years, counted over every request and ride),
+    asked one at a time after the throughput slices: p50 and max in ms, and the failures."""
+    latencies, failed = [], 0
+    for _ in range(FIGURES_TIMES):
+        started = time.perf_counter()
+        status = client.request("GET", FIGURES)[0]
+        latencies.append((time.perf_counter() - started) * 1000)
+        failed += status != 200
+    return {"p50_ms": _round(statistics.median(latencies)), "max_ms": _round(max(latencies)),
+            "failed": failed}
 
 
 def _teacher_of(manifest, school_id):

@@ -92,6 +92,9 @@ def _cell(result, row):
         failed = h["search"]["failed"] + h["trivial"]["failed"]
         ratio = f"{h['ratio']:.1%}" if h["ratio"] is not None else "-"
         return f"{ratio} (NOT VALID: {failed} failed)" if failed else ratio
+    if row == "figures":
+        page = h.get("figures_page") or {}
+        return f"{page.get('p50_ms')} / {page.get('max_ms')} (failed {page.get('failed')})"
     if row == "memory":
         return " + ".join(str(mb) for mb in h["worker_peak_mb"])
     if row == "failed":
@@ -108,7 +111,8 @@ ROWS = [("offers", "offers"), ("data", "data set"),
         ("found", "median number found"),
         ("search", "search page, req/s (p50 / p95)"),
         ("trivial", "trivial page, req/s (p50 / p95)"),
-        ("ratio", "search page : trivial page"), ("memory", "worker peak memory (MB)"),
+        ("ratio", "search page : trivial page"),
+        ("figures", "public figures page p50 / max (ms)"), ("memory", "worker peak memory (MB)"),
         ("failed", "failed requests search / trivial")]
 
 

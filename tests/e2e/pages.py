@@ -209,6 +209,7 @@ def _invite_a_colleague(page):
 
 PAGES = {
     "public.home": [Visit("home", VISITOR)],
+    "public.figures": [Visit("figures", VISITOR, shows=("main table td",))],
     "accounts.login": [login, with_errors(login)],
     "accounts.register": [register, with_errors(register)],
     "accounts.registered": [

@@ -161,6 +161,7 @@ MATRIX = {
                                      "companyless": "/bedrijf", "school": "/zoeken",
                                      "schoolless": "/zoeken", "staff": "/moderatie"}}),
     "public.set_language": Route(get={"lang.en": {"*": "/"}}),
+    "public.figures": Route(get={None: ANYONE}),
     "favicon": Route(get={None: ANYONE}),
     "geo.lookup": Route(get={None: ANYONE}),
     "matching.search": Route(get={None: ANYONE}),
