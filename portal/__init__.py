@@ -94,6 +94,7 @@ def register_blueprints(app):
     from portal.geo.views import bp as geo
     from portal.matching.views import bp as matching
     from portal.matching.weights_views import bp as search_weights
+    from portal.moderation.figures_views import bp as figures
     from portal.moderation.report_views import bp as reports
     from portal.moderation.views import bp as moderation
     from portal.notifications.views import bp as notifications
@@ -105,8 +106,8 @@ def register_blueprints(app):
     from portal.public.views import bp as public
 
     for blueprint in (public, accounts, geo, organisations, teams, partners, offers, matching,
-                      bookings, waitlist, calendar, bus, moderation, reports, search_weights,
-                      notifications, privacy):
+                      bookings, waitlist, calendar, bus, moderation, reports, figures,
+                      search_weights, notifications, privacy):
         app.register_blueprint(blueprint)
 
 

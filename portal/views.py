@@ -145,6 +145,7 @@ def register_template_globals(app):
     app.jinja_env.filters["slot_when"] = slot_when
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["number"] = lambda value: format_decimal(value, "#,##0")
+    app.jinja_env.filters["decimal"] = lambda value: format_decimal(value, "#,##0.#")
     app.jinja_env.filters["weekday_date"] = lambda value: format_date(value, "EEE d MMM")
     app.jinja_env.filters["month_name"] = lambda value: format_date(value, "MMMM yyyy")
     app.jinja_env.filters["slot_lines"] = slot_lines

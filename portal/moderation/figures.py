@@ -10,19 +10,26 @@ the activities whose school said how many girls took part.
 This module holds the national headline figures of the public page (`/cijfers`); the
 Technocentra's own pages build on it.
 """
+import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.bookings.bus.models import BOOKED, BusRide
-from portal.bookings.models import Booking, Evaluation
+from portal.bookings.models import Booking, BookingMessage, Evaluation
+from portal.bookings.rules import COMPANY as COMPANY_SIDE
 from portal.bookings.rules import COMPLETED, SCHOOL
+from portal.db import PORTAL_TIMEZONE
 from portal.extensions import db
-from portal.geo.models import Place
-from portal.offers.models import Offer
-from portal.organisations.models import Organisation
+from portal.geo.models import Place, Province
+from portal.offers.models import SHOWN, Offer, offer_levels, offer_sectors
+from portal.organisations.models import REJECTED, Company, Organisation
+from portal.taxonomy.codes import APPRENTICESHIP, INTERNSHIP
+from portal.taxonomy.holidays import holiday_region_of, holidays_between
+
+PLACEMENT_TYPES = (INTERNSHIP, APPRENTICESHIP)
 
 SCHOOL_YEAR_STARTS = 8  # a Dutch school year runs from August to July
 
@@ -102,3 +109,169 @@ def headline(period, provinces=None):
     counts = db.session.execute(held).one()
     ride_counts = db.session.execute(rides).one()
     return Headline(*(int(value) for value in counts), *(int(value) for value in ride_counts))
+
+
+# --- a region's figures in detail ----------------------------------------------------------
+
+# What activities are counted by (the first column of each table).
+BY_TYPE, BY_SECTOR, BY_LEVEL, BY_PLACE = "type", "sector", "level", "place"
+ANSWER_SCHOOL_DAYS = 5  # a request without an answer after this many school days is late
+
+
+@dataclass(frozen=True)
+class Row:
+    key: object  # an offer type code, a sector or level id, a place id
+    activities: int
+    pupils: int
+
+
+def activities_by(period, provinces, by):
+    """Activities held and pupils reached per offer type, sector (an activity with two sectors
+    counts in both), education level of the group, or the school's place; most first."""
+    pupils = func.coalesce(Evaluation.pupils_reached, Booking.group_size)
+    school_place = aliased(Place)
+    key = {BY_TYPE: Offer.offer_type, BY_SECTOR: offer_sectors.c.sector_id,
+           BY_LEVEL: Booking.education_level_id, BY_PLACE: school_place.id}[by]
+    query = (select(key, func.count(Booking.id), func.coalesce(func.sum(pupils), 0))
+             .select_from(Booking).join(Offer, Offer.id == Booking.offer_id)
+             .outerjoin(Evaluation, and_(Evaluation.booking_id == Booking.id,
+                                         Evaluation.side == SCHOOL))
+             .where(Booking.status == COMPLETED, Booking.wanted_on >= period.first,
+                    Booking.wanted_on <= period.last)
+             .group_by(key))
+    if by == BY_SECTOR:
+        query = query.join(offer_sectors, offer_sectors.c.offer_id == Offer.id)
+    if by == BY_PLACE:
+        school = aliased(Organisation)
+        query = (query.join(school, school.id == Booking.school_id)
+                 .join(school_place, school_place.id == school.place_id))
+    region = _in_region(provinces)
+    if region is not None:
+        query = query.where(region)
+    rows = [Row(k, int(n), int(p)) for k, n, p in db.session.execute(query)]
+    return sorted(rows, key=lambda row: (-row.activities, -row.pupils, str(row.key)))
+
+
+def new_companies(period, provinces):
+    """Companies that registered in the period (not rejected), in the region."""
+    query = (select(func.count(Company.id)).join(Place, Company.place_id == Place.id)
+             .where(Company.status != REJECTED,
+                    Company.created_at >= _start_of(period.first),
+                    Company.created_at < _start_of(period.last + timedelta(days=1))))
+    if provinces is not None:
+        query = query.where(Place.province_id.in_(list(provinces)))
+    return int(db.session.scalar(query))
+
+
+def _start_of(day):
+    return datetime.combine(day, time(0), tzinfo=PORTAL_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class Answers:
+    requests: int  # requests made in the period to the region's companies
+    answered: int
+    late: int  # without an answer after ANSWER_SCHOOL_DAYS school days
+    median_hours: float | None  # from the request to the company's first word
+
+
+def answers(period, provinces, today):
+    """How the region's companies answered the requests made to them in the period: the
+    first message of the company's side is its answer (an acceptance, a refusal, a proposal
+    or a question)."""
+    first_word = (select(BookingMessage.booking_id,
+                         func.min(BookingMessage.created_at).label("at"))
+                  .where(BookingMessage.side == COMPANY_SIDE)
+                  .group_by(BookingMessage.booking_id).subquery())
+    company, place = aliased(Organisation), aliased(Place)
+    query = (select(Booking.created_at, first_word.c.at, place.province_id)
+             .join(Offer, Offer.id == Booking.offer_id)
+             .join(company, company.id == Offer.company_id)
+             .join(place, place.id == company.place_id)
+             .outerjoin(first_word, first_word.c.booking_id == Booking.id)
+             .where(Booking.created_at >= _start_of(period.first),
+                    Booking.created_at < _start_of(period.last + timedelta(days=1))))
+    if provinces is not None:
+        query = query.where(place.province_id.in_(list(provinces)))
+    rows = db.session.execute(query).all()
+    holidays = _holidays_by_province({row[2] for row in rows}, period, today)
+    waits, late = [], 0
+    for asked_at, answered_at, province_id in rows:
+        deadline = _school_days_after(asked_at.astimezone(PORTAL_TIMEZONE).date(),
+                                      ANSWER_SCHOOL_DAYS, holidays.get(province_id, ()))
+        if answered_at is None:
+            late += deadline < today
+        else:
+            waits.append((answered_at - asked_at).total_seconds() / 3600)
+            late += answered_at.astimezone(PORTAL_TIMEZONE).date() > deadline
+    return Answers(len(rows), len(waits), late,
+                   round(statistics.median(waits), 1) if waits else None)
+
+
+def _holidays_by_province(province_ids, period, today):
+    """{province id: [(first, last)]} of the school holidays of its holiday region."""
+    codes = dict(db.session.execute(select(Province.id, Province.code)
+                                    .where(Province.id.in_(province_ids))).all())
+    last = max(period.last, today) + timedelta(days=60)
+    return {pid: holidays_between(holiday_region_of(code), period.first, last)
+            for pid, code in codes.items()}
+
+
+def _school_days_after(day, count, holidays):
+    """The date `count` school days (weekdays outside the holidays) after `day`."""
+    while count:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and not any(first <= day <= last for first, last in holidays):
+            count -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class Places:
+    sector_id: int
+    level_id: int
+    offered: int  # places of internships and BBL places open in the period
+    taken: int
+    asked: int  # places schools asked for in the period's requests
+
+
+def placements(period, provinces):
+    """Internship and BBL places per sector and level, as SBB's meldpunt stagetekorten shows
+    the shortages: offered, taken and asked for. An offer counts when its period overlaps
+    the period (or it has no end); an offer with two sectors or levels counts in each."""
+    company, place = aliased(Organisation), aliased(Place)
+    offers = (select(Offer.id, Offer.capacity, Offer.places_taken)
+              .join(company, company.id == Offer.company_id)
+              .join(place, place.id == company.place_id)
+              .where(Offer.offer_type.in_(PLACEMENT_TYPES), Offer.status.in_(SHOWN),
+                     or_(Offer.starts_on.is_(None), Offer.starts_on <= period.last),
+                     or_(Offer.ends_on.is_(None), Offer.ends_on >= period.first)))
+    if provinces is not None:
+        offers = offers.where(place.province_id.in_(list(provinces)))
+    found = {offer_id: (capacity or 0, taken or 0)
+             for offer_id, capacity, taken in db.session.execute(offers)}
+    if not found:
+        return []
+    ids = list(found)
+    asked = dict(db.session.execute(
+        select(Booking.offer_id, func.sum(Booking.group_size))
+        .where(Booking.offer_id.in_(ids), Booking.wanted_on >= period.first,
+               Booking.wanted_on <= period.last).group_by(Booking.offer_id)).all())
+    sectors = db.session.execute(select(offer_sectors.c.offer_id, offer_sectors.c.sector_id)
+                                 .where(offer_sectors.c.offer_id.in_(ids))).all()
+    levels = {}
+    for offer_id, level_id in db.session.execute(
+            select(offer_levels.c.offer_id, offer_levels.c.education_level_id)
+            .where(offer_levels.c.offer_id.in_(ids))):
+        levels.setdefault(offer_id, []).append(level_id)
+    totals = {}
+    for offer_id, sector_id in sectors:
+        capacity, taken = found[offer_id]
+        for level_id in levels.get(offer_id, ()):
+            entry = totals.setdefault((sector_id, level_id), [0, 0, 0])
+            entry[0] += capacity
+            entry[1] += taken
+            entry[2] += int(asked.get(offer_id) or 0)
+    rows = [Places(s, lv, *values) for (s, lv), values in totals.items()]
+    return sorted(rows, key=lambda row: (-(row.asked - row.offered), -row.offered,
+                                         row.sector_id, row.level_id))

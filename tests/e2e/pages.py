@@ -36,6 +36,7 @@ EXCLUDED = {
     "geo.lookup": "answers JSON to the place field's script",
     "organisations.company_logo": "an image (a company's logo), shown on the profile page "
                                   "(company-profile-logo) with its alt text",
+    "figures.export": "a CSV file of a table on the figures page (figures-region)",
 }
 
 # The request page's buttons post to the page itself, with their action as the button's value.
@@ -366,6 +367,12 @@ PAGES = {
         # the full company and the teacher's school are partners already: the page says so
         Visit("partners-ask-school", "company", lambda world: {"school_id": world.school},
               shows=("main a[href$='/partners']",))],
+    "figures.region": [
+        Visit("figures-region", "moderator", shows=("main svg[role=img]", "main table")),
+        Visit("figures-region-admin", "admin", shows=("main select#regio",)),
+        Visit("figures-region-errors", "moderator",
+              lambda world: {"periode": "eigen", "van": "2026-12-01", "tot": "2026-11-01"},
+              status=400, shows=(ERRORS, "main #tot.is-invalid"))],
     "partners.circles": [Visit("partner-circles", "moderator",
                                shows=("main table a[href*='/bedrijven/']",))],
     "bus.book": [

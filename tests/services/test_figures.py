@@ -132,3 +132,122 @@ def test_outside_the_period_nothing_counts(activities):
     assert _figures(period) == _by_hand(period)
     assert _figures(earlier) == (0, 0, 0, 0, 0, 0, 0, 0)
     assert headline(earlier).girls_share is None
+
+
+# --- a region's figures in detail ----------------------------------------------------------
+
+
+def _held_rows(period, province_code=None):
+    for booking in db.session.scalars(select(Booking)):
+        if booking.status != "completed" or not period.first <= booking.wanted_on <= period.last:
+            continue
+        provinces = (booking.school.place.province.code,
+                     booking.offer.company.place.province.code)
+        if province_code and province_code not in provinces:
+            continue
+        evaluation = next((e for e in booking.evaluations if e.side == "school"), None)
+        yield booking, (evaluation.pupils_reached if evaluation and evaluation.pupils_reached
+                        is not None else booking.group_size)
+
+
+def _tally(pairs):
+    totals = {}
+    for key, pupils in pairs:
+        entry = totals.setdefault(key, [0, 0])
+        entry[0] += 1
+        entry[1] += pupils
+    return {key: tuple(value) for key, value in totals.items()}
+
+
+@pytest.mark.parametrize("province_code", [None, ZEELAND])
+def test_activities_by_type_sector_level_and_place_tie_out(activities, province_code):
+    from portal.geo.models import Province
+    from portal.moderation.figures import activities_by
+
+    period = Period(local_today() - timedelta(days=30), local_today())
+    provinces = None if province_code is None else [db.session.scalar(
+        select(Province.id).where(Province.code == province_code))]
+    held = list(_held_rows(period, province_code))
+    expected = {
+        "type": _tally((b.offer.offer_type, p) for b, p in held),
+        "sector": _tally((s.id, p) for b, p in held for s in b.offer.sectors),
+        "level": _tally((b.education_level_id, p) for b, p in held),
+        "place": _tally((b.school.place_id, p) for b, p in held),
+    }
+
+    for by, wanted in expected.items():
+        rows = activities_by(period, provinces, by)
+        assert {row.key: (row.activities, row.pupils) for row in rows} == wanted, by
+        assert [row.activities for row in rows] == sorted(
+            (row.activities for row in rows), reverse=True)
+
+
+def test_late_answers_and_the_median_response_time(make):
+    from portal.bookings.models import BookingMessage
+    from portal.db import utcnow
+    from portal.moderation.figures import answers
+
+    offer = make.offer(make.company(place="Vlissingen"))
+    answered, waiting, quick = (make.booking(offer, make.owner_of(make.school(place=p)))
+                                for p in ("Goes", "Middelburg (Zeeland)", "Terneuzen"))
+    make.accepted(answered)
+    make.accepted(quick)
+    now = utcnow()
+    # asked three weeks ago; answered after 10 days (late), not at all (late), after 2 hours
+    moved = {answered.id: (timedelta(days=21), timedelta(days=11)),
+             waiting.id: (timedelta(days=21), None),
+             quick.id: (timedelta(days=21), timedelta(days=21) - timedelta(hours=2))}
+    for booking_id, (asked_ago, answered_ago) in moved.items():
+        db.session.execute(Booking.__table__.update().where(Booking.id == booking_id)
+                           .values(created_at=now - asked_ago))
+        if answered_ago is not None:
+            db.session.execute(BookingMessage.__table__.update().where(
+                BookingMessage.booking_id == booking_id, BookingMessage.side == "company")
+                .values(created_at=now - answered_ago))
+    db.session.commit()
+
+    result = answers(Period(local_today() - timedelta(days=30), local_today()), None,
+                     local_today())
+
+    assert (result.requests, result.answered, result.late) == (3, 2, 2)
+    assert result.median_hours == pytest.approx((240 + 2) / 2, abs=0.1)
+
+
+def test_internship_and_bbl_places_offered_taken_and_asked(make):
+    from portal.moderation.figures import placements
+
+    company = make.company(place="Vlissingen")
+    internship = make.placement(company, places=3, title="Stage monteur")
+    make.booking(internship, make.owner_of(make.school(place="Goes", stage="mbo")),
+                 group_size=2)
+    make.placement(make.company(place="Utrecht"), places=5)  # another region: left out
+
+    from portal.geo.models import Province
+
+    zeeland = db.session.scalar(select(Province.id).where(Province.code == ZEELAND))
+    period = Period(local_today() - timedelta(days=1), local_today() + timedelta(days=60))
+
+    [row] = placements(period, [zeeland])
+
+    assert (row.sector_id, row.level_id) == (internship.sectors[0].id,
+                                             internship.levels[0].id)
+    assert (row.offered, row.taken, row.asked) == (3, 0, 2)
+    assert len(placements(period, None)) == 1  # the same sector and level: summed
+    assert placements(period, None)[0].offered == 8
+
+
+def test_new_companies_of_the_period(make):
+    from portal.geo.models import Province
+    from portal.moderation.figures import new_companies
+
+    make.company(place="Vlissingen")
+    make.company(place="Goes", approved=False)
+    make.rejected_company(place="Middelburg (Zeeland)")
+    make.company(place="Utrecht")
+    zeeland = db.session.scalar(select(Province.id).where(Province.code == ZEELAND))
+    today = Period(local_today(), local_today())
+
+    assert new_companies(today, [zeeland]) == 2
+    assert new_companies(today, None) == 3
+    assert new_companies(Period(local_today() - timedelta(days=9),
+                                local_today() - timedelta(days=1)), None) == 0

@@ -365,6 +365,8 @@ MATRIX = {
                           data={"partnership.active": lambda v: {
                               f"end-{v}-reason": "Wij stoppen ermee."}}),
     "partners.circles": Route(get={None: STAFF}),
+    "figures.region": Route(get={None: STAFF}),
+    "figures.export": Route(get={"figures.table": STAFF}),
 
     # --- the Techniekbus ----------------------------------------------------------------------
     # The accepted visit already has its ride: booking again leads to it.

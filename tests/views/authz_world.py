@@ -241,7 +241,7 @@ def build(app):
     failed.status = FAILED
     db.session.commit()
     world.ids["mail"] = failed.id
-    world.ids.update({"token.unknown": "x" * 43, "lang.en": "en",
+    world.ids.update({"token.unknown": "x" * 43, "lang.en": "en", "figures.table": "soorten",
                       "type.company_visit": "company_visit", "type.unknown": "spaceship"})
     world.emails = {name: user.email for name, user in people.items()}
     _sign_in(app, world, people)

@@ -1,0 +1,205 @@
+"""A region's figures for a period: tables, a chart beside the main ones, and every table as
+CSV. Moderators see their own Technocentrum's region; the administrator any region or the
+country (`?regio=<id>`, empty for the country)."""
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from wtforms.validators import Optional
+
+from portal import security
+from portal.db import local_today
+from portal.extensions import db
+from portal.forms import DateField, PortalForm, SelectField, choices
+from portal.geo.models import Place
+from portal.i18n import format_date
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
+from portal.moderation import figures
+from portal.moderation.charts import bar_chart
+from portal.numbers import whole_number
+from portal.organisations.models import Technocentrum
+from portal.organisations.services import all_technocentra, technocentrum_of
+from portal.taxonomy.offer_types import offer_type_label
+from portal.taxonomy.services import all_levels, all_sectors, localised_name
+from portal.views import role_required
+
+bp = Blueprint("figures", __name__)
+
+CUSTOM = "eigen"
+TERMS = ((8, 12), (1, 3), (4, 7))  # months of a school year's three terms
+
+
+def _periods(today):
+    """(value, label, Period) of the periods to choose, newest first."""
+    year = figures.school_year_of(today)
+    options = []
+    for start in (year.first.year, year.first.year - 1, year.first.year - 2):
+        options.append((f"jaar:{start}", _("School year %(years)s", years=f"{start}-{start + 1}"),
+                        figures.Period(date(start, 8, 1), date(start + 1, 7, 31))))
+    for number, (first_month, last_month) in enumerate(TERMS, start=1):
+        start = year.first.year if first_month >= 8 else year.first.year + 1
+        first = date(start, first_month, 1)
+        last = (date(start, last_month, 28) + timedelta(days=4)).replace(day=1) \
+            - timedelta(days=1)
+        options.append((f"term:{year.first.year}:{number}",
+                        _("Term %(n)d of %(years)s (%(first)s – %(last)s)", n=number,
+                          years=year.label, first=format_date(first, "MMM"),
+                          last=format_date(last, "MMM")), figures.Period(first, last)))
+    month = today.replace(day=1)
+    for _i in range(12):
+        last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        options.append((f"maand:{month:%Y-%m}", format_date(month, "MMMM yyyy"),
+                        figures.Period(month, last)))
+        month = (month - timedelta(days=1)).replace(day=1)
+    return options
+
+
+class PeriodForm(PortalForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    periode = SelectField(_l("Period"), default="")
+    van = DateField(_l("From"), validators=[Optional()])
+    tot = DateField(_l("To and including"), validators=[Optional()],
+                    description=_l("For a period of your own: choose it above, then the dates."))
+    regio = SelectField(_l("Region"), default="", validators=[Optional()])
+
+
+def _form(today):
+    form = PeriodForm(request.args)
+    options = _periods(today)
+    form.periode.choices = choices([(value, label) for value, label, _p in options]
+                                   + [(CUSTOM, _("A period of your own"))])
+    if not form.periode.data:
+        form.periode.data = options[0][0]
+    if security.has_role(current_user, security.ADMIN):
+        form.regio.choices = choices(((c.id, c.name) for c in all_technocentra()),
+                                     blank=_("The Netherlands and Flanders"))
+    else:
+        del form.regio
+    return form, {value: period for value, _label, period in options}
+
+
+def _period_and_region():
+    """(form, Period or None, provinces or None, the region's name); a bad form: a 400."""
+    form, periods = _form(local_today())
+    if not form.validate():
+        return form, None, None, None
+    if form.periode.data == CUSTOM:
+        if form.van.data is None or form.tot.data is None:
+            form.tot.errors = [*form.tot.errors, _("Choose both dates of your period.")]
+            return form, None, None, None
+        if form.tot.data < form.van.data:
+            form.tot.errors = [*form.tot.errors, _("The period cannot end before it starts.")]
+            return form, None, None, None
+        period = figures.Period(form.van.data, form.tot.data)
+    else:
+        period = periods[form.periode.data]
+    centre = _centre(form)
+    provinces = None if centre is None else [p.id for p in centre.provinces]
+    return form, period, provinces, centre.name if centre else _("The Netherlands and Flanders")
+
+
+def _centre(form):
+    if "regio" in form:
+        centre_id = whole_number(form.regio.data or "")
+        if not form.regio.data:
+            return None
+        centre = db.session.get(Technocentrum, centre_id) if centre_id is not None else None
+        if centre is None:
+            abort(404)
+        return centre
+    centre = technocentrum_of(current_user)
+    security.require(centre is not None, "moderator without a Technocentrum")
+    asked = request.args.get("regio")
+    if asked is not None and whole_number(asked) != centre.id:
+        abort(403)  # another region's figures (or the country's) are not a moderator's
+    return centre
+
+
+def tables(period, provinces):
+    """Every table of the page: {name: (title, header, rows)}; rows are lists of cells."""
+    sectors = {s.id: localised_name(s) for s in all_sectors()}
+    levels = {lv.id: localised_name(lv) for lv in all_levels()}
+
+    def named(by, label):
+        rows = figures.activities_by(period, provinces, by)
+        return [[label(row.key), row.activities, row.pupils] for row in rows]
+
+    by_place = figures.activities_by(period, provinces, figures.BY_PLACE)
+    places = {p.id: p.label for p in db.session.scalars(
+        select(Place).where(Place.id.in_([row.key for row in by_place])))}
+    counted = [_("Activities"), _("Pupils")]
+    return {
+        "soorten": (_("Activities by type"), [_("Type"), *counted],
+                    named(figures.BY_TYPE, lambda code: str(offer_type_label(code)))),
+        "sectoren": (_("Activities by sector"), [_("Sector"), *counted],
+                     named(figures.BY_SECTOR, lambda key: sectors.get(key, key))),
+        "niveaus": (_("Activities by level of the group"), [_("Level"), *counted],
+                    named(figures.BY_LEVEL, lambda key: levels.get(key, key))),
+        "plaatsen": (_("Activities by the school's place"), [_("Place"), *counted],
+                     named(figures.BY_PLACE, lambda key: places.get(key, key))),
+        "stages": (_("Internship and BBL places"),
+                   [_("Sector"), _("Level"), _("Offered"), _("Taken"), _("Asked for"),
+                    _("Short")],
+                   [[sectors.get(row.sector_id, row.sector_id),
+                     levels.get(row.level_id, row.level_id), row.offered, row.taken, row.asked,
+                     max(row.asked - row.offered, 0)]
+                    for row in figures.placements(period, provinces)]),
+    }
+
+
+@bp.get("/moderatie/cijfers")
+@role_required(security.MODERATOR, security.ADMIN)
+def region():
+    form, period, provinces, name = _period_and_region()
+    if period is None:
+        return render_template("moderation/figures.html", form=form, period=None), 400
+    all_tables = tables(period, provinces)
+    charts = {key: _chart(all_tables[key]) for key in ("soorten", "sectoren")}
+    return render_template(
+        "moderation/figures.html", form=form, period=period, name=name, tables=all_tables,
+        charts=charts, headline=figures.headline(period, provinces),
+        answers=figures.answers(period, provinces, local_today()),
+        new_companies=figures.new_companies(period, provinces),
+        query=request.query_string.decode("ascii", "replace"))
+
+
+def _chart(table):
+    title, _header, rows = table
+    return Markup(bar_chart(title, [(str(row[0]), row[1]) for row in rows[:12]]))
+
+
+@bp.get("/moderatie/cijfers/<name>.csv")
+@role_required(security.MODERATOR, security.ADMIN)
+def export(name):
+    form, period, provinces, _name = _period_and_region()
+    if period is None:
+        abort(400)
+    all_tables = tables(period, provinces)
+    if name not in all_tables:
+        abort(404)
+    _title, header, rows = all_tables[name]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    filename = f"cijfers-{name}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet will not run: text that starts like a formula gets a leading
+    apostrophe (OWASP's advice against CSV injection); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
