@@ -8,6 +8,7 @@ rows the measures and columns the databases. Figures only: nothing here asserts 
 import os
 import platform
 import sqlite3
+import statistics
 import time
 
 from sqlalchemy import text
@@ -52,6 +53,7 @@ def run_database(kind, offers, seed, count, fresh, rounds, seconds, http):
             began = time.perf_counter()
             result["search"] = time_searches(searches, codes)
             print(f"{kind}: searches done in {time.perf_counter() - began:.0f} s", flush=True)
+            result["figures"] = time_figures()
             db.session.remove()
         fields = bench_http.form_fields(app)
         with app.app_context():
@@ -62,6 +64,27 @@ def run_database(kind, offers, seed, count, fresh, rounds, seconds, http):
             result["http"] = bench_http.measure(url, manifest, searches, codes, fields, rounds,
                                                 seconds, CACHE / f"gunicorn-{kind}.log")
     return result
+
+
+FIGURE_RUNS = 5
+
+
+def time_figures():
+    """Everything the figures page of the country computes for this school year (what the
+    administrator sees first), timed in-process: p50 and max in ms of FIGURE_RUNS runs."""
+    from portal.moderation import figures
+    from portal.moderation.figures_views import tables
+
+    period = figures.school_year_of(local_today())
+    times = []
+    for _ in range(FIGURE_RUNS):
+        began = time.perf_counter()
+        figures.headline(period)
+        figures.answers(period, None, local_today())
+        figures.new_companies(period, None)
+        tables(period, None)
+        times.append((time.perf_counter() - began) * 1000)
+    return {"p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
 
 
 def _cell(result, row):
@@ -81,6 +104,9 @@ def _cell(result, row):
         return f"{s['statements_min']}-{s['statements_max']}"
     if row == "nothing":
         return f"{s['found_nothing']} of {s['timed']} (errors {s['errors']})"
+    if row == "figures_country":
+        f = result.get("figures") or {}
+        return f"{f.get('p50_ms')} / {f.get('max_ms')}"
     if row == "found":
         return f"{s['median_found']}"
     if not h:
@@ -109,6 +135,7 @@ ROWS = [("offers", "offers"), ("data", "data set"),
         ("kinds", "  p50 teacher / visitor / with text (ms)"),
         ("statements", "SQL statements per search"), ("nothing", "searches that found nothing"),
         ("found", "median number found"),
+        ("figures_country", "figures of the country, school year p50 / max (ms)"),
         ("search", "search page, req/s (p50 / p95)"),
         ("trivial", "trivial page, req/s (p50 / p95)"),
         ("ratio", "search page : trivial page"),
