@@ -109,10 +109,6 @@ def _check_rules(offers, selected_companies):
         if offer.waits_for_its_company() and offer.company_id not in selected_companies:
             problems.append(_("%(title)s: tick its company %(company)s too, or approve the "
                               "company first.", title=offer.title, company=offer.company.name))
-        elif offer.status == OFFER_PENDING and offer.company.status != PENDING \
-                and not offer.company.is_approved:
-            problems.append(_("%(title)s: its company is rejected or suspended.",
-                              title=offer.title))
         elif offer.status == OFFER_PENDING:
             try:
                 require_accreditation(offer.offer_type, offer.company)

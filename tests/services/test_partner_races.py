@@ -27,6 +27,8 @@ def pair(race_app):
     with race_app.app_context():
         school = factories.school(place="Middelburg")
         company = factories.company(place="Vlissingen")
+        # the school requested an offer of the company: each side may ask the other
+        factories.booking(factories.offer(company), factories.owner_of(school))
         ids = {"school": school.id, "company": company.id,
                "teacher": factories.owner_of(school).id,
                "owner": factories.owner_of(company).id}
