@@ -154,12 +154,13 @@ def activities_by(period, provinces, by):
 
 def new_companies(period, provinces):
     """Companies that registered in the period (not rejected), in the region."""
-    query = (select(func.count(Company.id)).join(Place, Company.place_id == Place.id)
+    query = (select(func.count(Company.id))
              .where(Company.status != REJECTED,
                     Company.created_at >= _start_of(period.first),
                     Company.created_at < _start_of(period.last + timedelta(days=1))))
     if provinces is not None:
-        query = query.where(Place.province_id.in_(list(provinces)))
+        query = query.join(Place, Company.place_id == Place.id).where(
+            Place.province_id.in_(list(provinces)))
     return int(db.session.scalar(query))
 
 
@@ -239,39 +240,30 @@ def placements(period, provinces):
     """Internship and BBL places per sector and level, as SBB's meldpunt stagetekorten shows
     the shortages: offered, taken and asked for. An offer counts when its period overlaps
     the period (or it has no end); an offer with two sectors or levels counts in each."""
-    company, place = aliased(Organisation), aliased(Place)
-    offers = (select(Offer.id, Offer.capacity, Offer.places_taken)
-              .join(company, company.id == Offer.company_id)
-              .join(place, place.id == company.place_id)
-              .where(Offer.offer_type.in_(PLACEMENT_TYPES), Offer.status.in_(SHOWN),
-                     or_(Offer.starts_on.is_(None), Offer.starts_on <= period.last),
-                     or_(Offer.ends_on.is_(None), Offer.ends_on >= period.first)))
-    if provinces is not None:
-        offers = offers.where(place.province_id.in_(list(provinces)))
-    found = {offer_id: (capacity or 0, taken or 0)
-             for offer_id, capacity, taken in db.session.execute(offers)}
-    if not found:
-        return []
-    ids = list(found)
-    asked = dict(db.session.execute(
-        select(Booking.offer_id, func.sum(Booking.group_size))
-        .where(Booking.offer_id.in_(ids), Booking.wanted_on >= period.first,
-               Booking.wanted_on <= period.last).group_by(Booking.offer_id)).all())
-    sectors = db.session.execute(select(offer_sectors.c.offer_id, offer_sectors.c.sector_id)
-                                 .where(offer_sectors.c.offer_id.in_(ids))).all()
-    levels = {}
-    for offer_id, level_id in db.session.execute(
-            select(offer_levels.c.offer_id, offer_levels.c.education_level_id)
-            .where(offer_levels.c.offer_id.in_(ids))):
-        levels.setdefault(offer_id, []).append(level_id)
-    totals = {}
-    for offer_id, sector_id in sectors:
-        capacity, taken = found[offer_id]
-        for level_id in levels.get(offer_id, ()):
-            entry = totals.setdefault((sector_id, level_id), [0, 0, 0])
-            entry[0] += capacity
-            entry[1] += taken
-            entry[2] += int(asked.get(offer_id) or 0)
-    rows = [Places(s, lv, *values) for (s, lv), values in totals.items()]
+    def counted(*columns):
+        query = (select(offer_sectors.c.sector_id, offer_levels.c.education_level_id, *columns)
+                 .select_from(Offer)
+                 .join(offer_sectors, offer_sectors.c.offer_id == Offer.id)
+                 .join(offer_levels, offer_levels.c.offer_id == Offer.id)
+                 .where(Offer.offer_type.in_(PLACEMENT_TYPES), Offer.status.in_(SHOWN),
+                        or_(Offer.starts_on.is_(None), Offer.starts_on <= period.last),
+                        or_(Offer.ends_on.is_(None), Offer.ends_on >= period.first))
+                 .group_by(offer_sectors.c.sector_id, offer_levels.c.education_level_id))
+        if provinces is not None:
+            company, place = aliased(Organisation), aliased(Place)
+            query = (query.join(company, company.id == Offer.company_id)
+                     .join(place, place.id == company.place_id)
+                     .where(place.province_id.in_(list(provinces))))
+        return query
+
+    offered = db.session.execute(counted(func.coalesce(func.sum(Offer.capacity), 0),
+                                         func.coalesce(func.sum(Offer.places_taken), 0)))
+    # the places asked for: the few requests of the period, not every offer again
+    asked = dict(((s, lv), int(n)) for s, lv, n in db.session.execute(
+        counted(func.sum(Booking.group_size))
+        .join(Booking, Booking.offer_id == Offer.id)
+        .where(Booking.wanted_on >= period.first, Booking.wanted_on <= period.last)))
+    rows = [Places(s, lv, int(places), int(taken), asked.get((s, lv), 0))
+            for s, lv, places, taken in offered]
     return sorted(rows, key=lambda row: (-(row.asked - row.offered), -row.offered,
                                          row.sector_id, row.level_id))
