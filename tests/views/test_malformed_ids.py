@@ -153,6 +153,9 @@ TEXT_ANSWERS = {
     "offers.create": {"anon": LOGIN, "*": 404},
     "public.set_language": {"*": "/"},
     "static": {"*": 404},
+    # a table of the figures page that does not exist, for staff; others may not ask at all
+    "figures.export": {"anon": LOGIN, "moderator_a": 404, "moderator_b": 404, "admin": 404,
+                       "*": 403},
 }
 
 
