@@ -20,14 +20,8 @@ from portal.i18n import gettext as _
 from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
 from portal.organisations.models import APPROVED, School, technocentrum_provinces
-from portal.organisations.services import (  # noqa: F401  (the weights page's names)
-    all_technocentra,
-    technocentrum_for_staff,
-    technocentrum_of,
-)
+from portal.organisations.services import technocentrum_of
 from portal.text import clean_text
-
-technocentrum_to_tune = technocentrum_for_staff
 
 RULES = tuple(f.name for f in fields(Weights))
 # Rules that rank by place or sector: with all of them at 0, a search would rank by words alone.

@@ -17,11 +17,9 @@ from portal.matching.rules import DEFAULT_WEIGHTS
 from portal.matching.weights import (
     RULES,
     WeightsChanged,
-    all_technocentra,
     reset_weights,
     sample_schools,
     save_weights,
-    technocentrum_to_tune,
     weights_in,
     weights_setting,
 )
@@ -34,6 +32,7 @@ from portal.matching.weights_forms import (
 )
 from portal.matching.weights_preview import LOOKBACK, SHOWN, preview_weights
 from portal.numbers import whole_number
+from portal.organisations.services import all_technocentra, technocentrum_for_staff
 from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("search_weights", __name__, url_prefix="/moderatie/zoekgewichten")
@@ -43,7 +42,7 @@ MODERATORS = (security.MODERATOR, security.ADMIN)
 
 def _centre():
     """The Technocentrum of the page (None: the administrator, before any exists)."""
-    return technocentrum_to_tune(actor=current_user,
+    return technocentrum_for_staff(actor=current_user,
                                  technocentrum_id=whole_number(request.args.get("centrum")))
 
 

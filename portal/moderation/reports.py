@@ -33,6 +33,7 @@ from portal.moderation.services import (
     QueueFilters,
     Waiting,
     region_province_ids,
+    require_reason,
 )
 from portal.notifications.outbox import notify, notify_all
 from portal.offers.models import SHOWN, Offer
@@ -42,15 +43,6 @@ from portal.organisations.team_mail import tell_members
 from portal.text import clean_text
 
 REASON_MAX = 2000
-
-
-def _reason(text, required_message):
-    text = clean_text(text or "", multiline=True)
-    if not text:
-        raise ValidationFailed({"reason": required_message})
-    if len(text) > REASON_MAX:
-        raise ValidationFailed({"reason": _("Keep it under %(n)d characters.", n=REASON_MAX)})
-    return text
 
 
 # --- reporting -------------------------------------------------------------------------------
@@ -74,7 +66,8 @@ def _report(actor, company, offer, reason):
     security.require(getattr(actor, "is_authenticated", False), "sign in to report")
     if not may_report(actor, company):
         raise NotAllowed("one's own company")
-    reason = _reason(reason, _("Say what is wrong, so the Technocentrum can look into it."))
+    reason = require_reason(reason, _("Say what is wrong, so the Technocentrum can look into "
+                                      "it."))
     if open_report_of(actor, company, offer) is not None:
         raise ValidationFailed({"": already_reported()})
     report = Report(company_id=company.id, offer_id=offer.id if offer else None,
@@ -189,7 +182,7 @@ def suspend_company(*, actor, company, reason, today=None):
     reason; schools with an open or accepted request for a date to come are told; its open
     reports are settled and their reporters told."""
     security.require(can_moderate(actor, company), "outside the moderator's region")
-    reason = _reason(reason, _("Give a reason; the company will read it."))
+    reason = require_reason(reason)
     result = db.session.execute(
         update(Company).where(Company.id == company.id, Company.status == APPROVED)
         .values(status=SUSPENDED, decision_reason=reason, decided_at=utcnow())

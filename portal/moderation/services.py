@@ -153,10 +153,13 @@ def accreditations_to_check(*, actor):
     return list(db.session.scalars(query.order_by(Company.updated_at, Company.id)))
 
 
-def _require_reason(reason):
+def require_reason(reason, missing=None):
+    """The reason cleaned, or ValidationFailed on "reason": `missing` (by default: the
+    company reads it) when empty, or when too long."""
     reason = clean_text(reason or "", multiline=True)
     if not reason:
-        raise ValidationFailed({"reason": _("Give a reason; the company will read it.")})
+        raise ValidationFailed({"reason": missing or _("Give a reason; the company will read "
+                                                       "it.")})
     if len(reason) > REASON_MAX:
         raise ValidationFailed({"reason": _("Keep the reason under %(n)d characters.",
                                             n=REASON_MAX)})
@@ -187,7 +190,7 @@ def approve_company(*, actor, company):
 
 
 def reject_company(*, actor, company, reason):
-    return _decide_company(actor, company, REJECTED, _require_reason(reason))
+    return _decide_company(actor, company, REJECTED, require_reason(reason))
 
 
 def _stale(offer, seen):
@@ -269,7 +272,7 @@ def approve_offer(*, actor, offer, seen=None):
 
 
 def reject_offer(*, actor, offer, reason, seen=None):
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     seen = offer.revision if seen is None else seen
     if offer.status in (PUBLISHED, PAUSED):
         return _decide_revision(actor, offer, REVISION_REJECTED, reason, seen)

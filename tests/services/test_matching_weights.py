@@ -18,11 +18,11 @@ from portal.matching.weights import (
     reset_weights,
     sample_schools,
     save_weights,
-    technocentrum_to_tune,
     weights_for_school,
     weights_of,
 )
 from portal.matching.weights_preview import preview_weights
+from portal.organisations.services import technocentrum_for_staff
 from portal.taxonomy.services import sector_by_code
 
 TUNED = Weights(region=40, distance=10, sector=50, level=0, period=5, text=30, fairness=20)
@@ -188,13 +188,13 @@ def test_only_the_regions_moderator_and_the_administrator_tune_it(make, zeeland,
 def test_the_page_shows_a_moderator_their_own_technocentrum_only(make, zeeland, moderator):
     utrecht = make.technocentrum(("NL-UT",), name="Technocentrum Utrecht")
 
-    assert technocentrum_to_tune(actor=moderator) == zeeland
-    assert technocentrum_to_tune(actor=moderator, technocentrum_id=zeeland.id) == zeeland
+    assert technocentrum_for_staff(actor=moderator) == zeeland
+    assert technocentrum_for_staff(actor=moderator, technocentrum_id=zeeland.id) == zeeland
     with pytest.raises(NotAllowed):
-        technocentrum_to_tune(actor=moderator, technocentrum_id=utrecht.id)
-    assert technocentrum_to_tune(actor=make.admin(), technocentrum_id=utrecht.id) == utrecht
+        technocentrum_for_staff(actor=moderator, technocentrum_id=utrecht.id)
+    assert technocentrum_for_staff(actor=make.admin(), technocentrum_id=utrecht.id) == utrecht
     with pytest.raises(NotAllowed):
-        technocentrum_to_tune(actor=make.user(security.TEACHER))
+        technocentrum_for_staff(actor=make.user(security.TEACHER))
 
 
 def test_a_save_over_a_colleagues_change_is_refused(make, zeeland, moderator):
