@@ -50,7 +50,7 @@ def preview_weights(*, actor, technocentrum, proposed, school=None, offer_type=N
     security.require(may_tune(actor, technocentrum), "not this region's moderator")
     proposed = check_weights(proposed)
     if school is not None and (school.place is None
-                               or not technocentrum.covers(school.place.province_id)):
+                               or not technocentrum.covers(school.place)):
         raise ValidationFailed({"school": _("Choose a school of this region.")})
     filters = SearchFilters(offer_type=offer_type or None, text=text or "",
                             max_km=max_km if school is not None else None, per_page=LOOKBACK)

@@ -27,6 +27,16 @@ technocentrum_provinces = Table(
     Column("province_id", ForeignKey("provinces.id"), primary_key=True, index=True),
 )
 
+# Single places a Technocentrum works in besides its provinces (a border town, a place of a
+# neighbouring province it has always served).
+technocentrum_places = Table(
+    "technocentrum_places",
+    Base.metadata,
+    Column("technocentrum_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("place_id", ForeignKey("places.id"), primary_key=True, index=True),
+)
+
 
 class Organisation(TimestampMixin, Base):
     __tablename__ = "organisations"
@@ -101,9 +111,14 @@ class Technocentrum(Organisation):
 
     provinces = relationship("Province", secondary=technocentrum_provinces,
                              order_by="Province.name")
+    places = relationship("Place", secondary=technocentrum_places, order_by="Place.name")
 
-    def covers(self, province_id):
-        return any(p.id == province_id for p in self.provinces)
+    def covers(self, place):
+        """Whether this centre works in the place: its province, or the place by name."""
+        if place is None:
+            return False
+        return (any(p.id == place.province_id for p in self.provinces)
+                or any(p.id == place.id for p in self.places))
 
 
 class Location(TimestampMixin, Base):

@@ -92,7 +92,7 @@ def can_moderate(actor, organisation):
     if not security.has_role(actor, security.MODERATOR) or organisation.place is None:
         return False
     centre = technocentrum_of(actor)
-    return centre is not None and centre.covers(organisation.place.province_id)
+    return centre is not None and centre.covers(organisation.place)
 
 
 def _identifier_message(reason):
