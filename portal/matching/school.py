@@ -65,7 +65,7 @@ _SCHOOL = (select(Organisation.id, Organisation.name, Place.id, Place.latitude, 
            .outerjoin(Place, Place.id == Organisation.place_id)
            .outerjoin(Province, Province.id == Place.province_id)
            .outerjoin(MatchingWeights, MatchingWeights.technocentrum_id
-                      == centre_weighting(Place.province_id))
+                      == centre_weighting(Place))
            .where(Membership.user_id == bindparam("user_id"), Organisation.kind == "school")
            .order_by(Membership.id).limit(1))
 

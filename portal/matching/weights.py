@@ -19,7 +19,8 @@ from portal.geo.models import Place
 from portal.i18n import gettext as _
 from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
-from portal.organisations.models import APPROVED, School, technocentrum_provinces
+from portal.organisations import regions
+from portal.organisations.models import APPROVED, School, Technocentrum
 from portal.organisations.services import technocentrum_of
 from portal.text import clean_text
 
@@ -44,16 +45,18 @@ def weights_in_row(row):
 WEIGHT_COLUMNS = tuple(getattr(MatchingWeights, name) for name in RULES)
 
 
-def centre_weighting(province_id):
-    """SQL: the id of the Technocentrum whose weights a school in this province (a column of
-    the enclosing statement) searches with: of those covering it, one that chose weights first
-    (should two cover it), the lower id on a tie. Join MatchingWeights on it."""
-    covering = technocentrum_provinces.alias("covering")
+def centre_weighting(place):
+    """SQL: the id of the Technocentrum whose weights a school in this place (Place, or an
+    alias of it, in the enclosing statement) searches with: of those covering it, one naming
+    the place itself before one covering its province, then one that chose weights (should two
+    cover it), the lower id on a tie. Join MatchingWeights on it."""
+    centre = Technocentrum.__table__.alias("covering")
     chosen = MatchingWeights.__table__.alias("chosen")
-    return (select(covering.c.technocentrum_id)
-            .outerjoin(chosen, chosen.c.technocentrum_id == covering.c.technocentrum_id)
-            .where(covering.c.province_id == province_id)
-            .order_by(chosen.c.id.is_(None), covering.c.technocentrum_id)
+    return (select(centre.c.id)
+            .outerjoin(chosen, chosen.c.technocentrum_id == centre.c.id)
+            .where(centre.c.kind == "technocentrum", regions.covers(centre.c.id, place))
+            .order_by(~regions.names_place(centre.c.id, place), chosen.c.id.is_(None),
+                      centre.c.id)
             .limit(1).scalar_subquery())
 
 
@@ -67,7 +70,7 @@ def weights_for_school(school):
 
 _WEIGHTS_OF_PLACE = (select(*WEIGHT_COLUMNS).select_from(Place)
                      .outerjoin(MatchingWeights, MatchingWeights.technocentrum_id
-                                == centre_weighting(Place.province_id))
+                                == centre_weighting(Place))
                      .where(Place.id == bindparam("place_id")))
 
 
@@ -100,10 +103,9 @@ def may_tune(actor, technocentrum):
 
 def sample_schools(technocentrum):
     """Schools of the region, by name, for the preview's sample search."""
-    province_ids = [p.id for p in technocentrum.provinces]
     return list(db.session.scalars(
         select(School).join(School.place)
-        .where(Place.province_id.in_(province_ids), School.status == APPROVED)
+        .where(regions.Region.of(technocentrum).holds(Place), School.status == APPROVED)
         .order_by(School.name, School.id).limit(SAMPLE_SCHOOLS_MAX)))
 
 

@@ -2,7 +2,7 @@
 evaluations and the Techniekbus's rides.
 
 An activity is a request that took place (status completed: both sides said so). It counts in
-a region when its school or its company lies in one of the region's provinces; the country
+a region when its school or its company lies in the region (organisations/regions.py); the country
 counts every activity once. Pupils reached are what the school's evaluation says, or the
 group size the request was for when the school did not say. The share of girls is taken over
 the activities whose school said how many girls took part.
@@ -69,24 +69,23 @@ class Headline:
         return self.girls / self.pupils_counted_for_girls
 
 
-def _in_region(provinces):
-    """SQL: the activity's school or company lies in one of the provinces (None: anywhere)."""
-    if provinces is None:
+def _in_region(region):
+    """SQL: the activity's school or company lies in the region (None: anywhere)."""
+    if region is None:
         return None
     school, company = aliased(Organisation), aliased(Organisation)
     school_place, company_place = aliased(Place), aliased(Place)
-    in_provinces = list(provinces)
     return or_(
         Booking.school_id.in_(select(school.id).join(school_place,
                                                      school.place_id == school_place.id)
-                              .where(school_place.province_id.in_(in_provinces))),
+                              .where(region.holds(school_place))),
         Offer.company_id.in_(select(company.id).join(company_place,
                                                      company.place_id == company_place.id)
-                             .where(company_place.province_id.in_(in_provinces))))
+                             .where(region.holds(company_place))))
 
 
-def headline(period, provinces=None):
-    """The headline figures of the period, for the provinces given (None: the country)."""
+def headline(period, region=None):
+    """The headline figures of the period, for the Region given (None: the country)."""
     pupils = func.coalesce(Evaluation.pupils_reached, Booking.group_size)
     held = (select(
         func.count(Booking.id), func.coalesce(func.sum(pupils), 0),
@@ -103,9 +102,9 @@ def headline(period, provinces=None):
              .join(Offer, Offer.id == Booking.offer_id)
              .where(BusRide.status == BOOKED, Booking.status == COMPLETED,
                     BusRide.day >= period.first, BusRide.day <= period.last))
-    region = _in_region(provinces)
-    if region is not None:
-        held, rides = held.where(region), rides.where(region)
+    in_region = _in_region(region)
+    if in_region is not None:
+        held, rides = held.where(in_region), rides.where(in_region)
     counts = db.session.execute(held).one()
     ride_counts = db.session.execute(rides).one()
     return Headline(*(int(value) for value in counts), *(int(value) for value in ride_counts))
@@ -125,7 +124,7 @@ class Row:
     pupils: int
 
 
-def activities_by(period, provinces, by):
+def activities_by(period, region, by):
     """Activities held and pupils reached per offer type, sector (an activity with two sectors
     counts in both), education level of the group, or the school's place; most first."""
     pupils = func.coalesce(Evaluation.pupils_reached, Booking.group_size)
@@ -145,22 +144,21 @@ def activities_by(period, provinces, by):
         school = aliased(Organisation)
         query = (query.join(school, school.id == Booking.school_id)
                  .join(school_place, school_place.id == school.place_id))
-    region = _in_region(provinces)
-    if region is not None:
-        query = query.where(region)
+    in_region = _in_region(region)
+    if in_region is not None:
+        query = query.where(in_region)
     rows = [Row(k, int(n), int(p)) for k, n, p in db.session.execute(query)]
     return sorted(rows, key=lambda row: (-row.activities, -row.pupils, str(row.key)))
 
 
-def new_companies(period, provinces):
+def new_companies(period, region):
     """Companies that registered in the period (not rejected), in the region."""
     query = (select(func.count(Company.id))
              .where(Company.status != REJECTED,
                     Company.created_at >= _start_of(period.first),
                     Company.created_at < _start_of(period.last + timedelta(days=1))))
-    if provinces is not None:
-        query = query.join(Place, Company.place_id == Place.id).where(
-            Place.province_id.in_(list(provinces)))
+    if region is not None:
+        query = query.join(Place, Company.place_id == Place.id).where(region.holds(Place))
     return int(db.session.scalar(query))
 
 
@@ -176,7 +174,7 @@ class Answers:
     median_hours: float | None  # from the request to the company's first word
 
 
-def answers(period, provinces, today):
+def answers(period, region, today):
     """How the region's companies answered the requests made to them in the period: the
     first message of the company's side is its answer (an acceptance, a refusal, a proposal
     or a question)."""
@@ -192,8 +190,8 @@ def answers(period, provinces, today):
              .outerjoin(first_word, first_word.c.booking_id == Booking.id)
              .where(Booking.created_at >= _start_of(period.first),
                     Booking.created_at < _start_of(period.last + timedelta(days=1))))
-    if provinces is not None:
-        query = query.where(place.province_id.in_(list(provinces)))
+    if region is not None:
+        query = query.where(region.holds(place))
     rows = db.session.execute(query).all()
     holidays = _holidays_by_province({row[2] for row in rows}, period, today)
     waits, late = [], 0
@@ -236,7 +234,7 @@ class Places:
     asked: int  # places schools asked for in the period's requests
 
 
-def placements(period, provinces):
+def placements(period, region):
     """Internship and BBL places per sector and level, as SBB's meldpunt stagetekorten shows
     the shortages: offered, taken and asked for. An offer counts when its period overlaps
     the period (or it has no end); an offer with two sectors or levels counts in each."""
@@ -249,11 +247,11 @@ def placements(period, provinces):
                         or_(Offer.starts_on.is_(None), Offer.starts_on <= period.last),
                         or_(Offer.ends_on.is_(None), Offer.ends_on >= period.first))
                  .group_by(offer_sectors.c.sector_id, offer_levels.c.education_level_id))
-        if provinces is not None:
+        if region is not None:
             company, place = aliased(Organisation), aliased(Place)
             query = (query.join(company, company.id == Offer.company_id)
                      .join(place, place.id == company.place_id)
-                     .where(place.province_id.in_(list(provinces))))
+                     .where(region.holds(place)))
         return query
 
     offered = db.session.execute(counted(func.coalesce(func.sum(Offer.capacity), 0),

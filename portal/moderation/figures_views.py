@@ -23,6 +23,7 @@ from portal.moderation import figures
 from portal.moderation.charts import bar_chart
 from portal.numbers import whole_number
 from portal.organisations.models import Technocentrum
+from portal.organisations.regions import region_of
 from portal.organisations.services import all_technocentra, technocentrum_of
 from portal.taxonomy.offer_types import offer_type_label
 from portal.taxonomy.services import all_levels, all_sectors, localised_name
@@ -86,7 +87,7 @@ def _form(today):
 
 
 def _period_and_region():
-    """(form, Period or None, provinces or None, the region's name); a bad form: a 400."""
+    """(form, Period or None, Region or None, the region's name); a bad form: a 400."""
     form, periods = _form(local_today())
     if not form.validate():
         return form, None, None, None
@@ -101,8 +102,8 @@ def _period_and_region():
     else:
         period = periods[form.periode.data]
     centre = _centre(form)
-    provinces = None if centre is None else [p.id for p in centre.provinces]
-    return form, period, provinces, centre.name if centre else _("The Netherlands and Flanders")
+    name = centre.name if centre else _("The Netherlands and Flanders")
+    return form, period, region_of(centre), name
 
 
 def _centre(form):
@@ -122,16 +123,16 @@ def _centre(form):
     return centre
 
 
-def tables(period, provinces):
+def tables(period, region):
     """Every table of the page: {name: (title, header, rows)}; rows are lists of cells."""
     sectors = {s.id: localised_name(s) for s in all_sectors()}
     levels = {lv.id: localised_name(lv) for lv in all_levels()}
 
     def named(by, label):
-        rows = figures.activities_by(period, provinces, by)
+        rows = figures.activities_by(period, region, by)
         return [[label(row.key), row.activities, row.pupils] for row in rows]
 
-    by_place = figures.activities_by(period, provinces, figures.BY_PLACE)
+    by_place = figures.activities_by(period, region, figures.BY_PLACE)
     places = {p.id: p.label for p in db.session.scalars(
         select(Place).where(Place.id.in_([row.key for row in by_place])))}
     counted = [_("Activities"), _("Pupils")]
@@ -150,23 +151,23 @@ def tables(period, provinces):
                    [[sectors.get(row.sector_id, row.sector_id),
                      levels.get(row.level_id, row.level_id), row.offered, row.taken, row.asked,
                      max(row.asked - row.offered, 0)]
-                    for row in figures.placements(period, provinces)]),
+                    for row in figures.placements(period, region)]),
     }
 
 
 @bp.get("/moderatie/cijfers")
 @role_required(security.MODERATOR, security.ADMIN)
 def region():
-    form, period, provinces, name = _period_and_region()
+    form, period, region, name = _period_and_region()
     if period is None:
         return render_template("moderation/figures.html", form=form, period=None), 400
-    all_tables = tables(period, provinces)
+    all_tables = tables(period, region)
     charts = {key: _chart(all_tables[key]) for key in ("soorten", "sectoren")}
     return render_template(
         "moderation/figures.html", form=form, period=period, name=name, tables=all_tables,
-        charts=charts, headline=figures.headline(period, provinces),
-        answers=figures.answers(period, provinces, local_today()),
-        new_companies=figures.new_companies(period, provinces),
+        charts=charts, headline=figures.headline(period, region),
+        answers=figures.answers(period, region, local_today()),
+        new_companies=figures.new_companies(period, region),
         query=request.query_string.decode("ascii", "replace"))
 
 
@@ -178,10 +179,10 @@ def _chart(table):
 @bp.get("/moderatie/cijfers/<name>.csv")
 @role_required(security.MODERATOR, security.ADMIN)
 def export(name):
-    form, period, provinces, _name = _period_and_region()
+    form, period, region, _name = _period_and_region()
     if period is None:
         abort(400)
-    all_tables = tables(period, provinces)
+    all_tables = tables(period, region)
     if name not in all_tables:
         abort(404)
     _title, header, rows = all_tables[name]

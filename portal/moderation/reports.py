@@ -32,7 +32,7 @@ from portal.moderation.services import (
     REPORTS,
     QueueFilters,
     Waiting,
-    region_province_ids,
+    moderated_region,
     require_reason,
 )
 from portal.notifications.outbox import notify, notify_all
@@ -105,15 +105,15 @@ def open_reports(*, actor, today=None, filters=QueueFilters()):
     """The open reports of the actor's region, oldest first, as queue items."""
     if filters.kind not in (None, REPORTS):
         return []
-    provinces = region_province_ids(actor)
+    region = moderated_region(actor)
     query = (select(Report).join(Report.company).join(Place, Company.place_id == Place.id)
              .where(Report.status == REPORT_OPEN)
              .options(contains_eager(Report.company).contains_eager(Company.place),
                       joinedload(Report.offer).joinedload(Offer.place),
                       joinedload(Report.reporter))
              .order_by(Report.created_at, Report.id))
-    if provinces is not None:
-        query = query.where(Place.province_id.in_(provinces))
+    if region is not None:
+        query = query.where(region.holds(Place))
     today = today or local_today()
     place = normalise(filters.place)
     items = []

@@ -27,6 +27,7 @@ from portal.offers.models import PENDING as OFFER_PENDING
 from portal.offers.models import REJECTED as OFFER_REJECTED
 from portal.offers.services import apply_revision, require_accreditation, substance_of
 from portal.organisations.models import APPROVED, PENDING, REJECTED, Company, Membership
+from portal.organisations.regions import Region
 from portal.organisations.services import can_moderate, technocentrum_of
 from portal.organisations.team_mail import tell_members
 from portal.taxonomy.services import levels_by_ids, sectors_by_ids
@@ -39,14 +40,14 @@ REVISION_MAIL = {REVISION_APPROVED: "moderation.revision_approved",
                  REVISION_REJECTED: "moderation.revision_rejected"}
 
 
-def region_province_ids(actor):
-    """The provinces the actor moderates; None means all (the administrator)."""
+def moderated_region(actor):
+    """The Region the actor moderates; None means everywhere (the administrator)."""
     if security.has_role(actor, security.ADMIN):
         return None
     security.require_role(actor, security.MODERATOR)
     centre = technocentrum_of(actor)
     security.require(centre is not None, "moderator without a Technocentrum")
-    return [p.id for p in centre.provinces]
+    return Region.of(centre)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _at(place, start):
 
 
 def _queue(actor, today):
-    provinces = region_province_ids(actor)
+    region = moderated_region(actor)
     companies = (select(Company).join(Company.place).where(Company.status == PENDING)
                  .options(contains_eager(Company.place)))
     offers = (select(Offer).join(Offer.company).join(Place, Company.place_id == Place.id)
@@ -127,9 +128,9 @@ def _queue(actor, today):
               .options(contains_eager(Offer.company), selectinload(Offer.sectors),
                        selectinload(Offer.levels), selectinload(Offer.revisions),
                        selectinload(Offer.place)))
-    if provinces is not None:
-        companies = companies.where(Place.province_id.in_(provinces))
-        offers = offers.where(Place.province_id.in_(provinces))
+    if region is not None:
+        companies = companies.where(region.holds(Place))
+        offers = offers.where(region.holds(Place))
     offers = [_waiting(o, _offer_since(o), today)
               for o in db.session.scalars(offers.order_by(Offer.id)).unique()]
     offers.sort(key=lambda item: (item.since, item.subject.id))
@@ -144,12 +145,12 @@ def _queue(actor, today):
 
 def accreditations_to_check(*, actor):
     """Approved companies of the actor's region whose SBB leerbedrijf-ID waits for a check."""
-    provinces = region_province_ids(actor)
+    region = moderated_region(actor)
     query = (select(Company).join(Company.place)
              .where(Company.status == APPROVED, Company.sbb_number.is_not(None),
                     Company.sbb_verified_at.is_(None)))
-    if provinces is not None:
-        query = query.where(Place.province_id.in_(provinces))
+    if region is not None:
+        query = query.where(region.holds(Place))
     return list(db.session.scalars(query.order_by(Company.updated_at, Company.id)))
 
 

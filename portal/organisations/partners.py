@@ -28,6 +28,7 @@ from portal.organisations.partner_models import (
     WITHDRAWN,
     Partnership,
 )
+from portal.organisations.regions import Region
 from portal.organisations.services import is_member, technocentrum_of
 from portal.organisations.team_mail import active_members
 from portal.text import clean_text
@@ -231,9 +232,8 @@ def circles_of_region(*, actor):
                       joinedload(Partnership.company).joinedload(Company.place)))
     if not security.has_role(actor, security.ADMIN):
         security.require(centre is not None, "moderator without a Technocentrum")
-        provinces = [p.id for p in centre.provinces]
         in_region = select(Organisation.id).join(Place, Organisation.place_id == Place.id) \
-            .where(Place.province_id.in_(provinces))
+            .where(Region.of(centre).holds(Place))
         query = query.where(or_(Partnership.school_id.in_(in_region),
                                 Partnership.company_id.in_(in_region)))
     circles = {}

@@ -12,6 +12,7 @@ from portal.bookings.outcomes import evaluate, report_outcome
 from portal.db import local_today
 from portal.extensions import db
 from portal.moderation.figures import Period, headline, school_year_of
+from portal.organisations.regions import Region
 
 ZEELAND = "NL-ZE"
 
@@ -97,8 +98,8 @@ def _by_hand(period, province_code=None):
             sum(r.pupils for r in rides))
 
 
-def _figures(period, provinces=None):
-    h = headline(period, provinces)
+def _figures(period, region=None):
+    h = headline(period, region)
     return (h.activities, h.pupils, h.girls, h.pupils_counted_for_girls, h.schools,
             h.companies, h.bus_rides, h.bus_pupils)
 
@@ -119,7 +120,7 @@ def test_a_regions_figures_tie_out_and_count_visits_across_its_border(activities
     zeeland = db.session.scalar(select(Province.id).where(Province.code == ZEELAND))
     period = Period(local_today() - timedelta(days=30), local_today())
 
-    figures = _figures(period, [zeeland])
+    figures = _figures(period, Region((zeeland,)))
 
     assert figures == _by_hand(period, ZEELAND)
     assert figures[0] == 4  # its school's visit to Utrecht counts; Utrecht's own does not
@@ -165,8 +166,8 @@ def test_activities_by_type_sector_level_and_place_tie_out(activities, province_
     from portal.moderation.figures import activities_by
 
     period = Period(local_today() - timedelta(days=30), local_today())
-    provinces = None if province_code is None else [db.session.scalar(
-        select(Province.id).where(Province.code == province_code))]
+    region = None if province_code is None else Region((db.session.scalar(
+        select(Province.id).where(Province.code == province_code)),))
     held = list(_held_rows(period, province_code))
     expected = {
         "type": _tally((b.offer.offer_type, p) for b, p in held),
@@ -176,7 +177,7 @@ def test_activities_by_type_sector_level_and_place_tie_out(activities, province_
     }
 
     for by, wanted in expected.items():
-        rows = activities_by(period, provinces, by)
+        rows = activities_by(period, region, by)
         assert {row.key: (row.activities, row.pupils) for row in rows} == wanted, by
         assert [row.activities for row in rows] == sorted(
             (row.activities for row in rows), reverse=True)
@@ -227,7 +228,7 @@ def test_internship_and_bbl_places_offered_taken_and_asked(make):
     zeeland = db.session.scalar(select(Province.id).where(Province.code == ZEELAND))
     period = Period(local_today() - timedelta(days=1), local_today() + timedelta(days=60))
 
-    [row] = placements(period, [zeeland])
+    [row] = placements(period, Region((zeeland,)))
 
     assert (row.sector_id, row.level_id) == (internship.sectors[0].id,
                                              internship.levels[0].id)
@@ -247,7 +248,7 @@ def test_new_companies_of_the_period(make):
     zeeland = db.session.scalar(select(Province.id).where(Province.code == ZEELAND))
     today = Period(local_today(), local_today())
 
-    assert new_companies(today, [zeeland]) == 2
+    assert new_companies(today, Region((zeeland,))) == 2
     assert new_companies(today, None) == 3
     assert new_companies(Period(local_today() - timedelta(days=9),
                                 local_today() - timedelta(days=1)), None) == 0

@@ -45,7 +45,8 @@ from portal.geo.distance import haversine_km
 from portal.geo.models import Place
 from portal.i18n import gettext as _
 from portal.notifications.outbox import notify
-from portal.organisations.models import Technocentrum, technocentrum_provinces
+from portal.organisations.models import Technocentrum
+from portal.organisations.regions import covering_centre_ids
 from portal.organisations.services import technocentrum_of
 from portal.taxonomy.codes import AT_COMPANY
 from portal.text import clean_text
@@ -77,13 +78,12 @@ def surcharge_places(centre_rules):
 
 
 def buses_for(school):
-    """The active buses of the Technocentra covering the school's province, by name."""
+    """The active buses of the Technocentra covering the school's place, by name."""
     if school is None or school.place is None:
         return []
-    covering = select(technocentrum_provinces.c.technocentrum_id).where(
-        technocentrum_provinces.c.province_id == school.place.province_id)
     return list(db.session.scalars(
-        select(Bus).where(Bus.technocentrum_id.in_(covering), Bus.active.is_(True))
+        select(Bus).where(Bus.technocentrum_id.in_(covering_centre_ids(school.place)),
+                          Bus.active.is_(True))
         .options(selectinload(Bus.blocks), selectinload(Bus.technocentrum))
         .order_by(Bus.name, Bus.id)))
 
