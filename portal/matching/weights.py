@@ -7,7 +7,7 @@ chose none, and a visitor, search with the documented defaults (rules.DEFAULT_WE
 import math
 from dataclasses import asdict, fields
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import security
@@ -20,7 +20,13 @@ from portal.i18n import gettext as _
 from portal.matching.models import WEIGHT_MAXIMA, MatchingWeights
 from portal.matching.rules import DEFAULT_WEIGHTS, Weights
 from portal.organisations import regions
-from portal.organisations.models import APPROVED, School, Technocentrum
+from portal.organisations.models import (
+    APPROVED,
+    School,
+    Technocentrum,
+    technocentrum_places,
+    technocentrum_provinces,
+)
 from portal.organisations.services import technocentrum_of
 from portal.text import clean_text
 
@@ -52,11 +58,18 @@ def centre_weighting(place):
     cover it), the lower id on a tie. Join MatchingWeights on it."""
     centre = Technocentrum.__table__.alias("covering")
     chosen = MatchingWeights.__table__.alias("chosen")
-    return (select(centre.c.id)
+    by_place = technocentrum_places.alias("by_place")
+    by_province = technocentrum_provinces.alias("by_province")
+    # Joins rather than EXISTS: SQLite finds the place's columns one subquery deep only.
+    return (select(centre.c.id).select_from(centre)
+            .outerjoin(by_place, and_(by_place.c.technocentrum_id == centre.c.id,
+                                      by_place.c.place_id == place.id))
+            .outerjoin(by_province, and_(by_province.c.technocentrum_id == centre.c.id,
+                                         by_province.c.province_id == place.province_id))
             .outerjoin(chosen, chosen.c.technocentrum_id == centre.c.id)
-            .where(centre.c.kind == "technocentrum", regions.covers(centre.c.id, place))
-            .order_by(~regions.names_place(centre.c.id, place), chosen.c.id.is_(None),
-                      centre.c.id)
+            .where(centre.c.kind == "technocentrum",
+                   or_(by_place.c.place_id.is_not(None), by_province.c.province_id.is_not(None)))
+            .order_by(by_place.c.place_id.is_(None), chosen.c.id.is_(None), centre.c.id)
             .limit(1).scalar_subquery())
 
 

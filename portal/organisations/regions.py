@@ -43,16 +43,19 @@ def region_of(centre):
 
 def names_place(centre_id, place):
     """SQL: the Technocentrum `centre_id` (a column) names the place itself."""
-    return exists().where(technocentrum_places.c.technocentrum_id == centre_id,
-                          technocentrum_places.c.place_id == place.id)
+    return (exists().where(technocentrum_places.c.technocentrum_id == centre_id,
+                           technocentrum_places.c.place_id == place.id)
+            .correlate_except(technocentrum_places))
 
 
 def covers(centre_id, place):
     """SQL: the Technocentrum `centre_id` (a column) covers the place (a Place entity or alias
-    of the enclosing statement, or a loaded Place): by its province or by name."""
+    of an enclosing statement, however deep, or a loaded Place): by its province or by name.
+    Both tests correlate explicitly, so they reach the place through a subquery between."""
     return or_(names_place(centre_id, place),
                exists().where(technocentrum_provinces.c.technocentrum_id == centre_id,
-                              technocentrum_provinces.c.province_id == place.province_id))
+                              technocentrum_provinces.c.province_id == place.province_id)
+               .correlate_except(technocentrum_provinces))
 
 
 def covering_centre_ids(place):
