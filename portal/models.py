@@ -5,6 +5,7 @@ from portal.bookings.bus.models import Bus, BusBlock, BusRide, BusRules
 from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.geo.models import Landsdeel, Place, PlaceAlias, Province
 from portal.matching.changes import search_changes
+from portal.matching.empty_searches import EmptySearch
 from portal.matching.index import offer_words, search_words
 from portal.matching.models import MatchingWeights
 from portal.moderation.models import Report
@@ -25,7 +26,7 @@ from portal.taxonomy.version import taxonomy_version
 
 __all__ = [
     "AccountToken", "AuditEvent", "Booking", "BookingMessage", "Bus", "BusBlock", "BusRide",
-    "BusRules", "Evaluation", "OutboxMessage",
+    "BusRules", "EmptySearch", "Evaluation", "OutboxMessage",
     "WaitlistEntry", "Company", "EducationLevel", "Invitation", "JoinRequest",
     "Landsdeel", "Location", "offer_words", "search_words", "search_changes", "Membership", "Offer",
     "MatchingWeights", "OfferRevision", "Report", "Slot",

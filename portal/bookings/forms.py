@@ -1,6 +1,15 @@
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
+from portal.bookings.models import NO_ROOM, OTHER_REASON
 from portal.bookings.rules import (
     ACCEPT,
     ACCEPT_COUNTER,
@@ -58,14 +67,42 @@ class RequestForm(PortalForm):
 ANSWERS = (ACCEPT, DECLINE, WITHDRAW, CANCEL, ACCEPT_COUNTER, DECLINE_COUNTER)
 
 
+def _end_reason(form, field):
+    """One of the choices when given. Whether it must be given (when declining) is the
+    service's rule, checked with the message's, so both are shown at once."""
+    if not field.raw_data or not field.raw_data[0]:
+        field.data = None
+        raise StopValidation()
+    if field.data not in (NO_ROOM, OTHER_REASON):
+        raise StopValidation(_l("Choose one of the reasons offered."))
+
+
 class AnswerForm(PortalForm):
     """One card on a request's page; which buttons it shows depends on the side and status.
 
     `action` is sent by the pressed button (<button name="action" value="decline">); no page
-    offers any other value, so a wrong one is a bad request, not a mistake to explain."""
+    offers any other value, so a wrong one is a bad request, not a mistake to explain.
+    `end_reason` says whether a decline or withdrawal is for lack of room: the company must
+    choose when it declines (the region's figures count it; services.decline_booking says so),
+    the school may when it withdraws; the other answers ignore it."""
 
     action = StringField(validators=[InputRequired(), AnyOf(ANSWERS)])
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MESSAGE_MAX)])
+    end_reason = RadioField(_l("Reason for declining"), choices=choices([
+        (NO_ROOM, _l("No room")), (OTHER_REASON, _l("Another reason"))]),
+        validate_choice=False, validators=[_end_reason],
+        description=_l("Required when you decline."))
+
+    def fit(self, actions):
+        """Name the choice of an end reason for the answer it goes with: the company's
+        decline, or the school's withdrawal."""
+        if DECLINE in actions:
+            return
+        self.end_reason.label.text = _l("Reason for withdrawing (optional)")
+        self.end_reason.description = ""
+        self.end_reason.choices = choices([
+            (NO_ROOM, _l("No room (the company told us it is full)")),
+            (OTHER_REASON, _l("Another reason"))])
 
 
 class CounterForm(PortalForm):

@@ -7,6 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, TimestampMixin, UTCDateTime
 
+# Why a request was declined or withdrawn (Booking.end_reason): for lack of room, or for
+# another reason (stored as None, as is a reason not said).
+NO_ROOM, OTHER_REASON = "no_room", "other"
+END_REASONS = (NO_ROOM, OTHER_REASON)
+
 
 class Booking(TimestampMixin, Base):
     __tablename__ = "bookings"
@@ -43,6 +48,9 @@ class Booking(TimestampMixin, Base):
     # Who cancelled ("school" or "company"), and whether within 48 hours of the start.
     cancelled_by: Mapped[str | None] = mapped_column(String(10))
     cancelled_late: Mapped[bool] = mapped_column(default=False)
+    # Why a declined or withdrawn request ended, where a side said: "no_room" (the company
+    # has no room for it, or told the school so); None for any other reason, or not said.
+    end_reason: Mapped[str | None] = mapped_column(String(20))
     # "Did it happen?", asked of both sides after the date: "held" or "no_show" from each.
     school_outcome: Mapped[str | None] = mapped_column(String(10))
     company_outcome: Mapped[str | None] = mapped_column(String(10))

@@ -73,8 +73,10 @@ def detail(booking_id):
         abort(400)
     if form.validate_on_submit():
         use_case, done = ANSWERS[form.action.data]
+        said = ({"end_reason": form.end_reason.data} if form.action.data in (DECLINE, WITHDRAW)
+                else {})
         try:
-            use_case(actor=current_user, booking=booking, message=form.message.data)
+            use_case(actor=current_user, booking=booking, message=form.message.data, **said)
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
@@ -199,6 +201,7 @@ def _label_message(form, actions):
     elif CANCEL in actions:
         form.message.label.text = _l("Why do you cancel?")
         form.message.description = _l("Required: the other side reads it.")
+    form.fit(actions)
 
 
 def _page(booking, **submitted):

@@ -22,7 +22,7 @@ from portal.bookings.lists import (  # noqa: F401  (re-exported for the callers 
     bookings_for_school,
     get_booking_for,
 )
-from portal.bookings.models import Booking
+from portal.bookings.models import NO_ROOM, OTHER_REASON, Booking
 from portal.bookings.notices import CANCEL_CONFIRMED_MAIL, CONFIRMED_MAIL, tell
 from portal.bookings.parties import actions_of, require_side, side_of
 from portal.bookings.rules import COMPANY, SCHOOL
@@ -224,15 +224,37 @@ def accept_booking(*, actor, booking, message="", now=None, today=None):
     return booking
 
 
-def decline_booking(*, actor, booking, message, now=None, today=None):
-    """The company declines, and says why."""
+# The end reason of a decline by a caller that does not ask the company (the demo data, tests
+# of other things): none is stored. The request's page always asks.
+NOT_ASKED = "not_asked"
+
+
+def end_reason_problems(choice, *, required):
+    """{"end_reason": message} when the choice is missing (and `required`) or unknown."""
+    if choice in (None, ""):
+        return {"end_reason": _("Say whether you decline for lack of room or for another "
+                                "reason.")} if required else {}
+    if choice not in (NO_ROOM, OTHER_REASON, NOT_ASKED):
+        return {"end_reason": _("Choose one of the reasons offered.")}
+    return {}
+
+
+def decline_booking(*, actor, booking, message, end_reason=NOT_ASKED, now=None, today=None):
+    """The company declines, and says why, and whether it is for lack of room (`end_reason`
+    NO_ROOM) or another reason (OTHER_REASON), as the region's figures count it."""
     gate(actor, booking, COMPANY, rules.DECLINE, today)
+    errors = end_reason_problems(end_reason, required=True)
+    errors.update(explain(rules.check_text(message, required=True)))
+    if errors:
+        raise ValidationFailed(errors)
+    reason = NO_ROOM if end_reason == NO_ROOM else None
     text = clean_text(message, required=True)
     now = now or utcnow()
-    move(booking, rules.DECLINED, rules.DECLINE, decided_by_id=actor.id, decided_at=now)
+    move(booking, rules.DECLINED, rules.DECLINE, decided_by_id=actor.id, decided_at=now,
+         end_reason=reason)
     add_message(booking, actor, COMPANY, "decline", text, now)
-    record_event(actor, "booking.declined", booking, reason=text)
-    tell(booking, SCHOOL, "booking.declined", reason=text)
+    record_event(actor, "booking.declined", booking, reason=text, end_reason=reason)
+    tell(booking, SCHOOL, "booking.declined", reason=text, no_room=reason == NO_ROOM)
     db.session.commit()
     return booking
 
@@ -240,15 +262,22 @@ def decline_booking(*, actor, booking, message, now=None, today=None):
 # --- the school withdraws; either side cancels ----------------------------------------------
 
 
-def withdraw_booking(*, actor, booking, message="", now=None, today=None):
-    """The school withdraws its request while it waits for an answer; a reason is optional."""
+def withdraw_booking(*, actor, booking, message="", end_reason=None, now=None, today=None):
+    """The school withdraws its request while it waits for an answer; a reason is optional,
+    and so is saying it is for lack of room (`end_reason` NO_ROOM: the company told the school
+    it is full, say)."""
     gate(actor, booking, SCHOOL, rules.WITHDRAW, today)
+    errors = end_reason_problems(end_reason, required=False)
+    errors.update(explain(rules.check_text(message)))
+    if errors:
+        raise ValidationFailed(errors)
+    reason = NO_ROOM if end_reason == NO_ROOM else None
     text = clean_text(message)
     now = now or utcnow()
-    move(booking, rules.WITHDRAWN, rules.WITHDRAW)
+    move(booking, rules.WITHDRAWN, rules.WITHDRAW, end_reason=reason)
     add_message(booking, actor, SCHOOL, "withdraw", text, now)
-    record_event(actor, "booking.withdrawn", booking, reason=text)
-    tell(booking, COMPANY, "booking.withdrawn", reason=text)
+    record_event(actor, "booking.withdrawn", booking, reason=text, end_reason=reason)
+    tell(booking, COMPANY, "booking.withdrawn", reason=text, no_room=reason == NO_ROOM)
     db.session.commit()
     return booking
 

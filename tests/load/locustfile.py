@@ -230,7 +230,7 @@ class CompanyMember(PortalUser):
             if "accept" not in pages.buttons(response.text):
                 return  # answered meanwhile; otherwise the date has no room: decline
         response = self.post(path, {"csrf_token": pages.csrf_token(page.text),
-                                    "action": "decline",
+                                    "action": "decline", "end_reason": "no_room",
                                     "message": "Op deze datum is helaas geen plaats meer."},
                              "decline")
         if response.status_code in (302, 303):

@@ -440,7 +440,8 @@ def test_declining_needs_a_message(client, make, offer, booking):
     assert 'href="#message"' in text(response)  # the summary links to the field
     assert reload(Booking, booking.id).status == "requested"
 
-    response = submit(client, url, {"message": "Vol in mei."}, button="decline")
+    response = submit(client, url, {"message": "Vol in mei.", "end_reason": "no_room"},
+                      button="decline")
 
     assert response.status_code == 302
     declined = reload(Booking, booking.id)
