@@ -188,6 +188,16 @@ def remove_old_search_changes(now):
     return removed
 
 
+def remove_old_empty_searches(now):
+    """Delete the searches that found nothing from before the school years the figures offer
+    (portal/matching/empty_searches.py)."""
+    from portal.matching.empty_searches import prune
+
+    removed = prune(db.session, now.astimezone(PORTAL_TIMEZONE).date())
+    db.session.commit()
+    return removed
+
+
 STEPS = (
     ("reminders sent", send_reminders),
     ("outcome questions sent", ask_outcomes),
@@ -196,4 +206,5 @@ STEPS = (
     ("digests sent", send_daily_digests),
     ("audit events removed", remove_old_audit_events),
     ("search changes removed", remove_old_search_changes),
+    ("empty searches removed", remove_old_empty_searches),
 )

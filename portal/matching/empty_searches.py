@@ -73,12 +73,25 @@ def filters_of(*, offer_type=None, sector_code=None, level_code=None, max_km=Non
 
 def note_empty_search(filters, place=None, today=None):
     """Write one search that found nothing (`filters` from filters_of; `place`: where it was
-    searched from, anything with `id` and `province_id`, or None) and commit it: one INSERT."""
-    db.session.execute(insert(EmptySearch).values(
-        day=today or local_today(), filters=filters,
-        place_id=place.id if place is not None else None,
-        province_id=place.province_id if place is not None else None))
-    db.session.commit()
+    searched from, anything with `id` and `province_id`, or None): one INSERT, no ORM object.
+
+    The page's reads are committed first and the INSERT in a transaction of its own: on SQLite
+    a transaction that has read cannot wait for the write lock (portal/db.py, _sqlite_begin),
+    so an INSERT after the search's reads would fail whenever another request wrote meanwhile.
+    The objects the page read stay as they are (nothing expires): they are not read again for
+    the rest of the request."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        session.execute(insert(EmptySearch).values(
+            day=today or local_today(), filters=filters,
+            place_id=place.id if place is not None else None,
+            province_id=place.province_id if place is not None else None))
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def first_kept_day(today):

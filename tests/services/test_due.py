@@ -313,8 +313,9 @@ def test_every_step_runs_and_reports_a_line(make, monkeypatch):
     lines = due.run_due(now=now)
     assert lines == ["reminders sent: 0", "outcome questions sent: 0",
                      "waiting-list offers expired: 0", "offers archived: 0", "digests sent: 0",
-                     "audit events removed: 0", "search changes removed: 0"]
-    assert set(seen.values()) == {now} and len(seen) == 7
+                     "audit events removed: 0", "search changes removed: 0",
+                     "empty searches removed: 0"]
+    assert set(seen.values()) == {now} and len(seen) == 8
 
 
 def test_a_failing_step_is_reported_and_the_others_still_run(make, monkeypatch):
