@@ -8,8 +8,11 @@ group size the request was for when the school did not say. The share of girls i
 the activities whose school said how many girls took part.
 
 This module holds the national headline figures of the public page (`/cijfers`); the
-Technocentra's own pages build on it.
+Technocentra's own pages build on it. Beside what took place it counts the demand that was
+not met: requests declined or withdrawn for lack of room, waiting-list entries that closed
+without room, and searches that found nothing.
 """
+import json
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,16 +21,27 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.bookings.bus.models import BOOKED, BusRide
-from portal.bookings.models import Booking, BookingMessage, Evaluation
+from portal.bookings.models import (
+    CLOSED,
+    NO_ROOM,
+    Booking,
+    BookingMessage,
+    Evaluation,
+    WaitlistEntry,
+)
 from portal.bookings.rules import COMPANY as COMPANY_SIDE
-from portal.bookings.rules import COMPLETED, SCHOOL
+from portal.bookings.rules import COMPLETED, DECLINED, SCHOOL
+from portal.bookings.rules import WITHDRAWN as REQUEST_WITHDRAWN
 from portal.db import PORTAL_TIMEZONE
 from portal.extensions import db
 from portal.geo.models import Place, Province
-from portal.offers.models import SHOWN, Offer, offer_levels, offer_sectors
+from portal.matching.empty_searches import EmptySearch
+from portal.offers.models import SHOWN, Offer, Slot, offer_levels, offer_sectors
+from portal.offers.models import WITHDRAWN as OFFER_WITHDRAWN
 from portal.organisations.models import REJECTED, Company, Organisation
 from portal.taxonomy.codes import APPRENTICESHIP, INTERNSHIP
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
+from portal.taxonomy.models import sector_topsectors
 
 PLACEMENT_TYPES = (INTERNSHIP, APPRENTICESHIP)
 
@@ -69,16 +83,16 @@ class Headline:
         return self.girls / self.pupils_counted_for_girls
 
 
-def _in_region(region):
-    """SQL: the activity's school or company lies in the region (None: anywhere)."""
+def _in_region(region, school_id=Booking.school_id):
+    """SQL: the activity's (or request's, or waiting-list entry's: `school_id`) school or its
+    offer's company lies in the region (None: anywhere)."""
     if region is None:
         return None
     school, company = aliased(Organisation), aliased(Organisation)
     school_place, company_place = aliased(Place), aliased(Place)
     return or_(
-        Booking.school_id.in_(select(school.id).join(school_place,
-                                                     school.place_id == school_place.id)
-                              .where(region.holds(school_place))),
+        school_id.in_(select(school.id).join(school_place, school.place_id == school_place.id)
+                      .where(region.holds(school_place))),
         Offer.company_id.in_(select(company.id).join(company_place,
                                                      company.place_id == company_place.id)
                              .where(region.holds(company_place))))
@@ -114,6 +128,7 @@ def headline(period, region=None):
 
 # What activities are counted by (the first column of each table).
 BY_TYPE, BY_SECTOR, BY_LEVEL, BY_PLACE = "type", "sector", "level", "place"
+BY_TOPSECTOR = "topsector"
 ANSWER_SCHOOL_DAYS = 5  # a request without an answer after this many school days is late
 
 
@@ -124,13 +139,25 @@ class Row:
     pupils: int
 
 
+def _offer_topsectors():
+    """Each (offer, topsector) once: an offer whose two sectors share a topsector is in it
+    once."""
+    return (select(offer_sectors.c.offer_id, sector_topsectors.c.topsector_id)
+            .join(sector_topsectors,
+                  sector_topsectors.c.sector_id == offer_sectors.c.sector_id)
+            .distinct().subquery())
+
+
 def activities_by(period, region, by):
     """Activities held and pupils reached per offer type, sector (an activity with two sectors
-    counts in both), education level of the group, or the school's place; most first."""
+    counts in both), topsector (in each topsector of each of its sectors, once per
+    topsector), education level of the group, or the school's place; most first."""
     pupils = func.coalesce(Evaluation.pupils_reached, Booking.group_size)
     school_place = aliased(Place)
+    topsectors = _offer_topsectors() if by == BY_TOPSECTOR else None
     key = {BY_TYPE: Offer.offer_type, BY_SECTOR: offer_sectors.c.sector_id,
-           BY_LEVEL: Booking.education_level_id, BY_PLACE: school_place.id}[by]
+           BY_LEVEL: Booking.education_level_id, BY_PLACE: school_place.id,
+           BY_TOPSECTOR: topsectors.c.topsector_id if topsectors is not None else None}[by]
     query = (select(key, func.count(Booking.id), func.coalesce(func.sum(pupils), 0))
              .select_from(Booking).join(Offer, Offer.id == Booking.offer_id)
              .outerjoin(Evaluation, and_(Evaluation.booking_id == Booking.id,
@@ -140,6 +167,8 @@ def activities_by(period, region, by):
              .group_by(key))
     if by == BY_SECTOR:
         query = query.join(offer_sectors, offer_sectors.c.offer_id == Offer.id)
+    if by == BY_TOPSECTOR:
+        query = query.join(topsectors, topsectors.c.offer_id == Offer.id)
     if by == BY_PLACE:
         school = aliased(Organisation)
         query = (query.join(school, school.id == Booking.school_id)
@@ -265,3 +294,79 @@ def placements(period, region):
             for s, lv, places, taken in offered]
     return sorted(rows, key=lambda row: (-(row.asked - row.offered), -row.offered,
                                          row.sector_id, row.level_id))
+
+
+# --- demand that found no room, and searches that found nothing ----------------------------
+
+
+@dataclass(frozen=True)
+class Ended:
+    key: object  # an offer type code or a sector id
+    requests: int  # requests made in the period
+    ended: int  # of them declined or withdrawn
+    no_room: int  # of those, for lack of room (Booking.end_reason)
+    waitlist_closed: int  # waiting-list entries of the period closed without getting room
+
+
+def _made_in(column, period):
+    return and_(column >= _start_of(period.first),
+                column < _start_of(period.last + timedelta(days=1)))
+
+
+def ended_requests(period, region, by):
+    """Per offer type or sector (an offer with two sectors counts in both): the requests made
+    in the period, how many of them were declined or withdrawn, and how many of those for lack
+    of room (the company said so declining, or the school withdrawing); beside them the
+    waiting-list entries made in the period that closed without room ever coming free for
+    them (the date began while they waited; not when the offer was withdrawn). A request or
+    entry counts in a region when its school or the offer's company lies there. Most for lack
+    of room first."""
+    key = {BY_TYPE: Offer.offer_type, BY_SECTOR: offer_sectors.c.sector_id}[by]
+    ended = Booking.status.in_((DECLINED, REQUEST_WITHDRAWN))
+    requests = (select(key, func.count(Booking.id),
+                       func.coalesce(func.sum(case((ended, 1), else_=0)), 0),
+                       func.coalesce(func.sum(case((and_(ended, Booking.end_reason == NO_ROOM),
+                                                    1), else_=0)), 0))
+                .select_from(Booking).join(Offer, Offer.id == Booking.offer_id)
+                .where(_made_in(Booking.created_at, period)).group_by(key))
+    waiting = (select(key, func.count(WaitlistEntry.id)).select_from(WaitlistEntry)
+               .join(Slot, Slot.id == WaitlistEntry.slot_id)
+               .join(Offer, Offer.id == Slot.offer_id)
+               .where(WaitlistEntry.status == CLOSED, WaitlistEntry.offered_at.is_(None),
+                      Offer.status != OFFER_WITHDRAWN, _made_in(WaitlistEntry.created_at, period))
+               .group_by(key))
+    if by == BY_SECTOR:
+        requests = requests.join(offer_sectors, offer_sectors.c.offer_id == Offer.id)
+        waiting = waiting.join(offer_sectors, offer_sectors.c.offer_id == Offer.id)
+    if region is not None:
+        requests = requests.where(_in_region(region))
+        waiting = waiting.where(_in_region(region, WaitlistEntry.school_id))
+    counts = {k: (int(n), int(e), int(r)) for k, n, e, r in db.session.execute(requests)}
+    closed = {k: int(n) for k, n in db.session.execute(waiting)}
+    rows = [Ended(k, *counts.get(k, (0, 0, 0)), closed.get(k, 0))
+            for k in set(counts) | set(closed)]
+    return sorted(rows, key=lambda row: (-row.no_room, -row.waitlist_closed, -row.ended,
+                                         -row.requests, str(row.key)))
+
+
+@dataclass(frozen=True)
+class Unfound:
+    place_id: int | None  # where it was searched from (None: a visitor)
+    filters: dict  # as portal/matching/empty_searches.py keeps them
+    searches: int
+
+
+def empty_searches(period, region):
+    """The searches of the period that found nothing, grouped by where they were searched
+    from and their filters, most first. A region's are those searched from its places (a
+    teacher's school's place); the country's include the visitors', who search from nowhere."""
+    searches = func.count(EmptySearch.id)
+    query = (select(EmptySearch.place_id, EmptySearch.filters, searches)
+             .where(EmptySearch.day >= period.first, EmptySearch.day <= period.last)
+             .group_by(EmptySearch.place_id, EmptySearch.filters))
+    if region is not None:
+        query = query.join(Place, Place.id == EmptySearch.place_id).where(region.holds(Place))
+    rows = [Unfound(place_id, filters, int(n))
+            for place_id, filters, n in db.session.execute(query)]
+    return sorted(rows, key=lambda row: (-row.searches, row.place_id or 0,
+                                         json.dumps(row.filters, sort_keys=True)))

@@ -16,7 +16,7 @@ from portal.db import local_today
 from portal.extensions import db
 from portal.forms import DateField, PortalForm, SelectField, choices
 from portal.geo.models import Place
-from portal.i18n import format_date
+from portal.i18n import format_date, ngettext
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.moderation import figures
@@ -25,6 +25,7 @@ from portal.numbers import whole_number
 from portal.organisations.models import Technocentrum
 from portal.organisations.regions import region_of
 from portal.organisations.services import all_technocentra, technocentrum_of
+from portal.taxonomy.models import Topsector
 from portal.taxonomy.offer_types import offer_type_label
 from portal.taxonomy.services import all_levels, all_sectors, localised_name
 from portal.views import role_required
@@ -32,6 +33,7 @@ from portal.views import role_required
 bp = Blueprint("figures", __name__)
 
 CUSTOM = "eigen"
+SEARCHES_SHOWN = 50  # rows of the searches that found nothing on the page; the CSV has all
 TERMS = ((8, 12), (1, 3), (4, 7))  # months of a school year's three terms
 
 
@@ -125,22 +127,37 @@ def _centre(form):
 
 def tables(period, region):
     """Every table of the page: {name: (title, header, rows)}; rows are lists of cells."""
-    sectors = {s.id: localised_name(s) for s in all_sectors()}
-    levels = {lv.id: localised_name(lv) for lv in all_levels()}
+    all_of = all_sectors()
+    sectors = {s.id: localised_name(s) for s in all_of}
+    levels_of = all_levels()
+    levels = {lv.id: localised_name(lv) for lv in levels_of}
+    topsectors = {t.id: localised_name(t) for t in db.session.scalars(select(Topsector))}
 
     def named(by, label):
         rows = figures.activities_by(period, region, by)
         return [[label(row.key), row.activities, row.pupils] for row in rows]
 
+    def ended(by, label):
+        return [[label(row.key), row.requests, row.ended, row.no_room, row.waitlist_closed]
+                for row in figures.ended_requests(period, region, by)]
+
     by_place = figures.activities_by(period, region, figures.BY_PLACE)
+    unfound = figures.empty_searches(period, region)
     places = {p.id: p.label for p in db.session.scalars(
-        select(Place).where(Place.id.in_([row.key for row in by_place])))}
+        select(Place).where(Place.id.in_({row.key for row in by_place}
+                                         | {row.place_id for row in unfound})))}
     counted = [_("Activities"), _("Pupils")]
+    without_room = [_("Requests"), _("Declined or withdrawn"), _("Of them for lack of room"),
+                    _("Waiting list closed without room")]
+    searched = _Searched({s.code: localised_name(s) for s in all_of},
+                         {lv.code: localised_name(lv) for lv in levels_of}, places)
     return {
         "soorten": (_("Activities by type"), [_("Type"), *counted],
                     named(figures.BY_TYPE, lambda code: str(offer_type_label(code)))),
         "sectoren": (_("Activities by sector"), [_("Sector"), *counted],
                      named(figures.BY_SECTOR, lambda key: sectors.get(key, key))),
+        "topsectoren": (_("Activities by topsector"), [_("Topsector"), *counted],
+                        named(figures.BY_TOPSECTOR, lambda key: topsectors.get(key, key))),
         "niveaus": (_("Activities by level of the group"), [_("Level"), *counted],
                     named(figures.BY_LEVEL, lambda key: levels.get(key, key))),
         "plaatsen": (_("Activities by the school's place"), [_("Place"), *counted],
@@ -152,7 +169,47 @@ def tables(period, region):
                      levels.get(row.level_id, row.level_id), row.offered, row.taken, row.asked,
                      max(row.asked - row.offered, 0)]
                     for row in figures.placements(period, region)]),
+        "geen-plaats": (_("Requests that found no room, by type"), [_("Type"), *without_room],
+                        ended(figures.BY_TYPE, lambda code: str(offer_type_label(code)))),
+        "geen-plaats-sectoren": (_("Requests that found no room, by sector"),
+                                 [_("Sector"), *without_room],
+                                 ended(figures.BY_SECTOR, lambda key: sectors.get(key, key))),
+        "niets-gevonden": (_("Searches that found nothing"), [_("Searched for"), _("Searches")],
+                           sorted(([searched.label(row), row.searches] for row in unfound),
+                                  key=lambda cells: (-cells[1], cells[0]))),
     }
+
+
+class _Searched:
+    """A search that found nothing in words: "Gastles · Metaal · VMBO kader · Middelburg + 25
+    km", from the filters as portal/matching/empty_searches.py keeps them."""
+
+    def __init__(self, sectors, levels, places):
+        self.sectors, self.levels, self.places = sectors, levels, places
+
+    def label(self, row):
+        found = row.filters
+        parts = []
+        if "type" in found:
+            parts.append(str(offer_type_label(found["type"])))
+        if "sector" in found:
+            parts.append(self.sectors.get(found["sector"], found["sector"]))
+        if "level" in found:
+            parts.append(self.levels.get(found["level"], found["level"]))
+        where = self.places.get(row.place_id) if row.place_id is not None else None
+        if where is not None:
+            parts.append(_("%(place)s + %(km)d km", place=where, km=found["km"])
+                         if found.get("km") else _("%(place)s, any distance", place=where))
+        if found.get("group"):
+            parts.append(ngettext("%(num)d pupil", "%(num)d pupils", found["group"]))
+        if found.get("from"):
+            first = format_date(date.fromisoformat(found["from"]), "d MMM yyyy")
+            parts.append(first if not found.get("until") else _(
+                "%(first)s to %(last)s", first=first,
+                last=format_date(date.fromisoformat(found["until"]), "d MMM yyyy")))
+        if found.get("words"):
+            parts.append(f"“{found['words']}”")
+        return " · ".join(parts) or _("no filters")
 
 
 @bp.get("/moderatie/cijfers")
@@ -162,18 +219,23 @@ def region():
     if period is None:
         return render_template("moderation/figures.html", form=form, period=None), 400
     all_tables = tables(period, region)
-    charts = {key: _chart(all_tables[key]) for key in ("soorten", "sectoren")}
+    charts = {key: _chart(all_tables[key]) for key in ("soorten", "sectoren", "topsectoren")}
+    charts["geen-plaats"] = _chart(all_tables["geen-plaats"], column=3)
     return render_template(
         "moderation/figures.html", form=form, period=period, name=name, tables=all_tables,
-        charts=charts, headline=figures.headline(period, region),
+        charts=charts, shown={"niets-gevonden": SEARCHES_SHOWN},
+        headline=figures.headline(period, region),
         answers=figures.answers(period, region, local_today()),
         new_companies=figures.new_companies(period, region),
         query=request.query_string.decode("ascii", "replace"))
 
 
-def _chart(table):
-    title, _header, rows = table
-    return Markup(bar_chart(title, [(str(row[0]), row[1]) for row in rows[:12]]))
+def _chart(table, column=1):
+    """A bar chart of the table's first rows, of one column (the first count by default)."""
+    title, header, rows = table
+    if column != 1:
+        title = f"{title}: {header[column]}"
+    return Markup(bar_chart(title, [(str(row[0]), row[column]) for row in rows[:12]]))
 
 
 @bp.get("/moderatie/cijfers/<name>.csv")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.bookings.bus.models import BusRide
 from portal.bookings.models import Booking
 from portal.bookings.outcomes import evaluate, report_outcome
-from portal.db import local_today
+from portal.db import PORTAL_TIMEZONE, local_today
 from portal.extensions import db
 from portal.moderation.figures import Period, headline, school_year_of
 from portal.organisations.regions import Region
@@ -252,3 +252,291 @@ def test_new_companies_of_the_period(make):
     assert new_companies(today, None) == 3
     assert new_companies(Period(local_today() - timedelta(days=9),
                                 local_today() - timedelta(days=1)), None) == 0
+
+
+# --- the topsector lens --------------------------------------------------------------------
+
+
+@pytest.fixture
+def topsectors(activities, make):
+    """Two topsectors over the sectors (made here: the seeds are not the test's), and a held
+    activity whose offer has two sectors in one topsector."""
+    from portal.taxonomy.models import Topsector
+    from portal.taxonomy.services import sector_by_code
+
+    metaal, elektro, energie = (sector_by_code(code) for code in
+                                ("metaal", "elektrotechniek", "energie"))
+    high_tech = Topsector(code="test_high_tech", name="High Tech", name_en="High Tech",
+                          sectors=[metaal, elektro])
+    power = Topsector(code="test_energie", name="Energie", name_en="Energy",
+                      sectors=[metaal, energie])
+    db.session.add_all([high_tech, power])
+    db.session.commit()
+    both = make.offer(make.company(place="Goes"),
+                      sector_ids=[metaal.id, elektro.id, energie.id])
+    _held(make, both, make.owner_of(make.school(place="Goes")), 7, pupils=15, girls=5)
+    return high_tech, power
+
+
+@pytest.mark.parametrize("province_code", [None, ZEELAND])
+def test_activities_by_topsector_tie_out_once_per_topsector(topsectors, province_code):
+    from portal.geo.models import Province
+    from portal.moderation.figures import BY_TOPSECTOR, activities_by
+
+    period = Period(local_today() - timedelta(days=30), local_today())
+    region = None if province_code is None else Region((db.session.scalar(
+        select(Province.id).where(Province.code == province_code)),))
+    held = list(_held_rows(period, province_code))
+    wanted = _tally((topsector, p) for b, p in held
+                    for topsector in {t.id for s in b.offer.sectors for t in s.topsectors})
+
+    rows = activities_by(period, region, BY_TOPSECTOR)
+
+    assert {row.key: (row.activities, row.pupils) for row in rows} == wanted
+    high_tech, power = topsectors
+    by_sector = {row.key: row for row in activities_by(period, region, "sector")}
+    metaal = next(s.id for s in high_tech.sectors if s.code == "metaal")
+    # the offer of metaal, elektrotechniek and energie is in each of its topsectors once
+    mine = {row.key: row.activities for row in rows}
+    assert mine[high_tech.id] == mine[power.id] == by_sector[metaal].activities
+
+
+# --- requests that found no room -----------------------------------------------------------
+
+
+def _asked_long_ago(*requests):
+    """Move requests (or waiting-list entries) to 60 days ago, before the period."""
+    from portal.bookings.models import WaitlistEntry
+    from portal.db import utcnow
+
+    for made in requests:
+        model = Booking if isinstance(made, Booking) else WaitlistEntry
+        db.session.execute(model.__table__.update().where(model.id == made.id)
+                           .values(created_at=utcnow() - timedelta(days=60)))
+    db.session.commit()
+
+
+@pytest.fixture
+def endings(make):
+    """Requests in Zeeland and Utrecht of three types ended every way, a few made before the
+    period; and waiting-list entries closed with and without room, by the date or by the
+    offer's withdrawal."""
+    from portal.bookings import counter
+    from portal.bookings import services as bookings
+    from portal.bookings.models import NO_ROOM, OTHER_REASON
+
+    zeeland = make.company(place="Vlissingen")
+    utrecht = make.company(place="Utrecht")
+    visit = make.offer(zeeland, slot_capacity=30)
+    lesson = make.offer(zeeland, offer_type="guest_lesson",
+                        sector_ids=[s.id for s in visit.sectors]
+                        + [_sector("elektrotechniek")])
+    internship = make.placement(utrecht, places=5)
+    far_visit = make.offer(utrecht)
+    teachers = [make.owner_of(make.school(place=p)) for p in
+                ("Goes", "Middelburg (Zeeland)", "Utrecht", "Amersfoort", "Terneuzen")]
+    mbo = make.owner_of(make.school(place="Goes", stage="mbo"))
+
+    def asked(offer, who):
+        return make.booking(offer, who, group_size=1 if not offer.has_slots else 10)
+
+    def decline(booking, reason):
+        return bookings.decline_booking(actor=make.owner_of(booking.offer.company),
+                                        booking=booking, message="Helaas.", end_reason=reason)
+
+    def withdraw(booking, reason=None):
+        return bookings.withdraw_booking(actor=booking.requested_by, booking=booking,
+                                         end_reason=reason)
+
+    decline(asked(visit, teachers[0]), NO_ROOM)
+    decline(asked(visit, teachers[1]), OTHER_REASON)
+    withdraw(asked(visit, teachers[2]), NO_ROOM)  # an Utrecht school at a Zeeland company
+    withdraw(asked(lesson, teachers[0]))
+    decline(asked(lesson, teachers[1]), NO_ROOM)
+    make.accepted(asked(lesson, teachers[4]))
+    asked(visit, teachers[4])  # still open
+    decline(asked(internship, mbo), NO_ROOM)  # a Zeeland school at an Utrecht company
+    withdraw(asked(far_visit, teachers[3]), NO_ROOM)  # Utrecht only
+    proposed = asked(far_visit, teachers[2])
+    counter.counter_propose(actor=make.owner_of(utrecht), booking=proposed, group_size=8,
+                            message="Acht past.")
+    counter.decline_counter_proposal(actor=teachers[2], booking=proposed, message="Nee.")
+    _asked_long_ago(decline(asked(visit, teachers[3]), NO_ROOM))  # before the period
+
+    full = make.offer(zeeland, slot_capacity=20, title="Volle datum")
+    full_slot = full.slots[0]
+    make.accepted(make.booking(full, teachers[3], group_size=20))
+    entries = [waitlist_join(make, full_slot, who) for who in teachers[:3]]
+    gone = make.offer(zeeland, slot_capacity=20, title="Ingetrokken")
+    make.accepted(make.booking(gone, teachers[3], group_size=20))
+    withdrawn_line = waitlist_join(make, gone.slots[0], teachers[0])
+    from portal.bookings.offer_life import withdraw_offer
+    from portal.bookings.waitlist import expire_offers, leave_waitlist
+    from portal.bookings.waitlist.lines import slot_start
+
+    leave_waitlist(actor=teachers[1], entry=entries[1])
+    withdraw_offer(actor=make.owner_of(zeeland), offer=gone, reason="Machine stuk.")
+    late = waitlist_join(make, full_slot, teachers[4])
+    _asked_long_ago(late)
+    # the date begins while the others wait: their line closes without room
+    expire_offers(now=slot_start(full_slot) + timedelta(minutes=1))
+    return {"closed": [entries[0], entries[2], late], "left": entries[1],
+            "withdrawn": withdrawn_line}
+
+
+def _sector(code):
+    from portal.taxonomy.services import sector_by_code
+
+    return sector_by_code(code).id
+
+
+def waitlist_join(make, slot, who):
+    from portal.bookings.waitlist import join_waitlist
+
+    return join_waitlist(actor=who, slot=slot, group_size=10, level_id=slot.offer.levels[0].id)
+
+
+def _ended_by_hand(period, province_code, by):
+    """Per type or sector: [requests, ended, of them no room, waiting list closed], counted
+    from the rows one at a time."""
+    from portal.bookings.models import WaitlistEntry
+
+    def made_in(row):
+        return period.first <= row.created_at.astimezone(PORTAL_TIMEZONE).date() <= period.last
+
+    def in_region(school, offer):
+        return not province_code or province_code in (school.place.province.code,
+                                                      offer.company.place.province.code)
+
+    def keys(offer):
+        return [offer.offer_type] if by == "type" else [s.id for s in offer.sectors]
+
+    totals = {}
+    for booking in db.session.scalars(select(Booking)):
+        if not made_in(booking) or not in_region(booking.school, booking.offer):
+            continue
+        ended = booking.status in ("declined", "withdrawn")
+        for key in keys(booking.offer):
+            row = totals.setdefault(key, [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += ended
+            row[2] += ended and booking.end_reason == "no_room"
+    for entry in db.session.scalars(select(WaitlistEntry)):
+        offer = entry.slot.offer
+        if entry.status != "closed" or entry.offered_at is not None \
+                or offer.status == "withdrawn" or not made_in(entry) \
+                or not in_region(entry.school, offer):
+            continue
+        for key in keys(offer):
+            totals.setdefault(key, [0, 0, 0, 0])[3] += 1
+    return {key: tuple(row) for key, row in totals.items()}
+
+
+@pytest.mark.parametrize("by", ["type", "sector"])
+@pytest.mark.parametrize("province_code", [None, ZEELAND])
+def test_requests_that_found_no_room_tie_out(endings, by, province_code):
+    from portal.geo.models import Province
+    from portal.moderation.figures import ended_requests
+
+    period = Period(local_today() - timedelta(days=30), local_today())
+    region = None if province_code is None else Region((db.session.scalar(
+        select(Province.id).where(Province.code == province_code)),))
+
+    rows = ended_requests(period, region, by)
+
+    assert {row.key: (row.requests, row.ended, row.no_room, row.waitlist_closed)
+            for row in rows} == _ended_by_hand(period, province_code, by)
+    assert [row.no_room for row in rows] == sorted((row.no_room for row in rows), reverse=True)
+
+
+def test_what_counts_as_no_room(endings):
+    from portal.moderation.figures import ended_requests
+
+    period = Period(local_today() - timedelta(days=30), local_today())
+    country = {row.key: row for row in ended_requests(period, None, "type")}
+
+    visit, lesson, internship = (country[k] for k in ("company_visit", "guest_lesson",
+                                                      "internship"))
+    # visits: declined (room, other), withdrawn (room) at Vlissingen; withdrawn (room) and
+    # declined as a counter-proposal at Utrecht; the requests of the two full dates
+    assert (visit.ended, visit.no_room) == (5, 3)
+    assert (lesson.requests, lesson.ended, lesson.no_room) == (3, 2, 1)
+    assert (internship.ended, internship.no_room) == (1, 1)
+    # two schools whose date began in line (the third joined before the period; the one
+    # that left and the one whose offer was withdrawn do not count)
+    assert visit.waitlist_closed == 2
+    closed = endings["closed"]
+    assert {e.status for e in closed} == {"closed"}
+
+
+def test_no_room_outside_the_period_or_region_is_not_counted(endings):
+    from portal.geo.models import Province
+    from portal.moderation.figures import ended_requests
+
+    earlier = Period(local_today() - timedelta(days=400), local_today() - timedelta(days=31))
+    [old] = ended_requests(earlier, None, "type")
+    assert (old.key, old.requests, old.no_room, old.waitlist_closed) == (
+        "company_visit", 1, 1, 1)
+    groningen = db.session.scalar(select(Province.id).where(Province.code == "NL-GR"))
+    assert ended_requests(Period(local_today() - timedelta(days=30), local_today()),
+                          Region((groningen,)), "type") == []
+
+
+# --- searches that found nothing -----------------------------------------------------------
+
+
+@pytest.fixture
+def unfound():
+    """Searches that found nothing: from Zeeland and Utrecht schools, and a visitor's."""
+    from portal.geo.models import Place, Province
+    from portal.matching.empty_searches import note_empty_search
+
+    def place(name, province):
+        return db.session.scalar(select(Place).join(Province).where(
+            Place.name == name, Province.code == province))
+
+    middelburg, goes = place("Middelburg", ZEELAND), place("Goes", ZEELAND)
+    utrecht = place("Utrecht", "NL-UT")
+    lesson = {"type": "guest_lesson", "sector": "metaal", "level": "vmbo_kb", "km": 25}
+    today = local_today()
+    for where, filters, days_ago in [
+            (middelburg, lesson, 1), (middelburg, lesson, 3), (goes, lesson, 2),
+            (middelburg, {"words": "drones"}, 5), (utrecht, lesson, 1),
+            (None, {"words": "drones"}, 1), (middelburg, lesson, 90)]:
+        note_empty_search(dict(filters), where, today=today - timedelta(days=days_ago))
+    db.session.commit()
+    return middelburg
+
+
+def _unfound_by_hand(period, province_code):
+    from portal.geo.models import Place
+    from portal.matching.empty_searches import EmptySearch
+
+    counts = {}
+    for row in db.session.scalars(select(EmptySearch)):
+        if not period.first <= row.day <= period.last:
+            continue
+        place = db.session.get(Place, row.place_id) if row.place_id else None
+        if province_code and (place is None or place.province.code != province_code):
+            continue
+        key = (row.place_id, tuple(sorted(row.filters.items())))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("province_code", [None, ZEELAND])
+def test_searches_that_found_nothing_tie_out(unfound, province_code):
+    from portal.geo.models import Province
+    from portal.moderation.figures import empty_searches
+
+    period = Period(local_today() - timedelta(days=30), local_today())
+    region = None if province_code is None else Region((db.session.scalar(
+        select(Province.id).where(Province.code == province_code)),))
+
+    rows = empty_searches(period, region)
+
+    assert {(row.place_id, tuple(sorted(row.filters.items()))): row.searches
+            for row in rows} == _unfound_by_hand(period, province_code)
+    assert rows[0].place_id == unfound.id and rows[0].searches == 2  # most first
+    assert [row.searches for row in rows] == sorted((r.searches for r in rows), reverse=True)
+    assert (None in {row.place_id for row in rows}) == (province_code is None)
