@@ -104,10 +104,11 @@ def register_blueprints(app):
     from portal.organisations.views import bp as organisations
     from portal.privacy.views import bp as privacy
     from portal.public.views import bp as public
+    from portal.taxonomy.admin_views import bp as reference
 
     for blueprint in (public, accounts, geo, organisations, teams, partners, offers, matching,
                       bookings, waitlist, calendar, bus, moderation, reports, figures,
-                      search_weights, notifications, privacy):
+                      search_weights, notifications, privacy, reference):
         app.register_blueprint(blueprint)
 
 

@@ -109,6 +109,17 @@ def _sentences():
         "holiday.added": _("%(actor)s added a school holiday"),
         "holiday.removed": _("%(actor)s removed a school holiday"),
         "holiday.imported": _("%(actor)s imported school holidays"),
+        "sector.added": _("%(actor)s added the sector %(name)s"),
+        "sector.changed": _("%(actor)s changed the sector %(name)s"),
+        "sector.removed": _("%(actor)s removed the sector %(name)s"),
+        "topsector.changed": _("%(actor)s changed the topsector %(name)s"),
+        "level.added": _("%(actor)s added the education level %(name)s"),
+        "level.changed": _("%(actor)s changed the education level %(name)s"),
+        "level.moved": _("%(actor)s moved the education level %(name)s in the lists"),
+        "level.removed": _("%(actor)s removed the education level %(name)s"),
+        "qualification.added": _("%(actor)s added the qualification %(name)s"),
+        "qualification.changed": _("%(actor)s changed the qualification %(name)s"),
+        "qualification.removed": _("%(actor)s removed the qualification %(name)s"),
         "booking.requested": _("%(actor)s requested %(offer)s for %(school)s"),
         "booking.accepted": _("%(actor)s accepted the request of %(school)s for %(offer)s"),
         "booking.declined": _("%(actor)s declined the request of %(school)s for %(offer)s"),
@@ -180,6 +191,8 @@ def describe_event(event, subjects):
         else removed,
         "user": _name(user) if user else removed,
         "action": event.action,
+        # reference data (a sector, a level...): named as it was then, in its details
+        "name": Markup('<span lang="nl">{}</span>').format(details.get("name", "")),
     }
     sentence = _sentences().get(event.action, _("%(actor)s: %(action)s on %(subject)s"))
     # The translation is ours and trusted; every value is escaped or built as markup above.

@@ -196,6 +196,26 @@ invite = Visit("invite", "company")
 hand_over = Visit("hand-over", "company", shows=("main select#membership",))
 search_weights = Visit("search-weights", "moderator",
                        shows=("main #region", "main select#school"), hides=("main #preview",))
+# The reference data pages: each row's form folded away, the add form below the rows.
+reference_sectors = Visit("reference-sectors", "admin",
+                          shows=("main details summary", "main #add-sector", "main #topsectors"))
+reference_levels = Visit("reference-levels", "admin",
+                         shows=("main button[value=up]", "main #add-level"))
+reference_qualifications = Visit("reference-qualifications", "admin",
+                                 shows=("main form[role=search]", "main #add-qualification"))
+
+
+def _refused_change(row):
+    """An action: open the first `row`'s form, empty its Dutch name and save: the row's form
+    comes back open, with its error."""
+    def act(page):
+        details = page.locator(f"main {row} details").first
+        details.locator("summary").click()
+        details.locator("input[id$='-name']").fill("")
+        with page.expect_navigation() as navigation:
+            details.locator("button[type=submit]").click()
+        return navigation.value
+    return act
 
 
 def _invite_a_colleague(page):
@@ -412,6 +432,30 @@ PAGES = {
                     shows=(ERRORS, "main #import-file.is-invalid")),
         Visit("holidays-forbidden", "moderator", status=403),
     ],
+    "reference.index": [Visit("reference", "admin",
+                              shows=("main a[href$='/beheer/referentie/sectoren']",)),
+                        Visit("reference-forbidden", "moderator", status=403)],
+    "reference.sectors": [
+        reference_sectors,
+        with_errors(reference_sectors, action=submit("main #add-sector button[type=submit]"),
+                    shows=(ERRORS, "main #new-chamber.is-invalid")),
+        with_errors(reference_sectors, name="reference-sectors-change-errors",
+                    action=_refused_change("li[id^=sector-]"),
+                    shows=(ERRORS, "main details[open] .is-invalid"))],
+    "reference.levels": [
+        reference_levels,
+        with_errors(reference_levels, action=submit("main #add-level button[type=submit]"),
+                    shows=(ERRORS, "main #new-code.is-invalid")),
+        with_errors(reference_levels, name="reference-levels-change-errors",
+                    action=_refused_change("li[id^=level-]"),
+                    shows=(ERRORS, "main details[open] .is-invalid"))],
+    "reference.qualifications": [
+        reference_qualifications,
+        with_errors(reference_qualifications,
+                    action=submit("main #add-qualification button[type=submit]"),
+                    shows=(ERRORS, "main #new-crebo.is-invalid")),
+        Visit("reference-qualifications-search", "admin", lambda world: {"q": "monteur"},
+              shows=("main li[id^=qualification-]",))],
     "search_weights.edit": [
         search_weights,
         with_errors(search_weights, action=submit(clear=("#region",)),

@@ -434,6 +434,27 @@ MATRIX = {
                                "period": 5, "text": 25, "fairness": 5, "school": "",
                                "action": "save"}}),
     "search_weights.reset": Route(post={None: {**STAFF, "staff": "/moderatie/zoekgewichten"}}),
+    # The reference data: the administrator's alone. A form sent empty is refused (422); the
+    # world's sector, level and qualification are the administrator's own, used by nothing,
+    # so removing them (and moving the level up) goes back to the page.
+    "reference.index": Route(get={None: ADMIN_ONLY}),
+    "reference.sectors": Route(get={None: ADMIN_ONLY}, post={None: {**ADMIN_ONLY, "admin": 422}}),
+    "reference.edit_sector": Route(post={"sector": {**ADMIN_ONLY, "admin": 422}}),
+    "reference.remove_sector": Route(
+        post={"sector": {**ADMIN_ONLY, "admin": "/beheer/referentie/sectoren"}}),
+    "reference.edit_topsector": Route(post={"topsector": {**ADMIN_ONLY, "admin": 422}}),
+    "reference.levels": Route(get={None: ADMIN_ONLY}, post={None: {**ADMIN_ONLY, "admin": 422}}),
+    "reference.edit_level": Route(post={"level": {**ADMIN_ONLY, "admin": 422}}),
+    "reference.move_level": Route(
+        post={"level": {**ADMIN_ONLY, "admin": "/beheer/referentie/niveaus"}},
+        data={"level": lambda v: {"direction": "up"}}),
+    "reference.remove_level": Route(
+        post={"level": {**ADMIN_ONLY, "admin": "/beheer/referentie/niveaus"}}),
+    "reference.qualifications": Route(get={None: ADMIN_ONLY},
+                                      post={None: {**ADMIN_ONLY, "admin": 422}}),
+    "reference.edit_qualification": Route(post={"qualification": {**ADMIN_ONLY, "admin": 422}}),
+    "reference.remove_qualification": Route(
+        post={"qualification": {**ADMIN_ONLY, "admin": "/beheer/referentie/kwalificaties"}}),
     "notifications.failed": Route(get={None: ADMIN_ONLY}),
     "notifications.retry": Route(post={"mail": {**ADMIN_ONLY, "admin": "/beheer/mail"}}),
     # The development mailbox exists only with DEV_MAILBOX on (not in tests, nor production).

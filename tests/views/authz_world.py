@@ -38,15 +38,18 @@ from portal.offers import lifecycle
 from portal.offers.models import Slot
 from portal.organisations import accreditation, profiles, teams
 from portal.organisations import partners as partner_services
+from portal.taxonomy import admin as reference
 from portal.taxonomy.holidays import add_holiday
+from portal.taxonomy.models import Topsector
+from portal.taxonomy.services import sector_by_code
 from tests import factories
 from tests.views.helpers import csrf_token, login
 
 SIDES = ("a", "b")
 WAITLIST_LINK = re.compile(r"/wachtlijst/([\w-]{20,})")
-# Tables that hold reference data, which no request of the portal changes.
-REFERENCE_TABLES = {"education_levels", "landsdelen", "place_aliases", "places", "provinces",
-                    "qualifications", "sectors"}
+# Tables that hold reference data, which no request of the portal changes. (Sectors, levels
+# and qualifications are compared: the administrator's reference pages change them.)
+REFERENCE_TABLES = {"landsdelen", "place_aliases", "places", "provinces"}
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,17 @@ def build(app):
                           starts_on=local_today() + timedelta(days=200),
                           ends_on=local_today() + timedelta(days=214))
     world.ids["holiday"] = holiday.id
+    # Reference data of the administrator's own, used by nothing (so it may be removed).
+    world.ids["sector"] = reference.add_sector(
+        actor=admin, chamber_id=sector_by_code("handel").id, name="Authz sector",
+        name_en="Authz sector").id
+    world.ids["level"] = reference.add_level(
+        actor=admin, code="authz_level", name="Authz niveau", name_en="Authz level",
+        stage="vo", country_code="NL").id
+    reference.add_qualification(actor=admin, crebo="09990", name="Authz kwalificatie", level=2)
+    world.ids["qualification"] = "09990"
+    world.ids["topsector"] = db.session.scalar(select(Topsector.id).where(
+        Topsector.code == "water"))
     failed = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id).limit(1))
     failed.status = FAILED
     db.session.commit()

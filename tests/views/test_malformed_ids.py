@@ -156,6 +156,9 @@ TEXT_ANSWERS = {
     # a table of the figures page that does not exist, for staff; others may not ask at all
     "figures.export": {"anon": LOGIN, "moderator_a": 404, "moderator_b": 404, "admin": 404,
                        "*": 403},
+    # a crebo code is five digits: anything else names no qualification
+    "reference.edit_qualification": {"anon": LOGIN, "admin": 404, "*": 403},
+    "reference.remove_qualification": {"anon": LOGIN, "admin": 404, "*": 403},
 }
 
 
