@@ -87,6 +87,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from portal.accounts.views import bp as accounts
+    from portal.administration.views import bp as administration
     from portal.bookings.bus.views import bp as bus
     from portal.bookings.feed_views import bp as calendar
     from portal.bookings.views import bp as bookings
@@ -108,7 +109,7 @@ def register_blueprints(app):
 
     for blueprint in (public, accounts, geo, organisations, teams, partners, offers, matching,
                       bookings, waitlist, calendar, bus, moderation, reports, figures,
-                      search_weights, notifications, privacy, reference):
+                      search_weights, notifications, privacy, reference, administration):
         app.register_blueprint(blueprint)
 
 

@@ -19,6 +19,8 @@ def _name(row):
     if table == "organisations":
         if row.kind == "company":
             return _link(row.name, "moderation.company", company_id=row.id)
+        if row.kind == "technocentrum":
+            return _link(row.name, "administration.centre", centre_id=row.id)
         return Markup('<span lang="nl">{}</span>').format(row.name)
     if table == "offers":
         if row.status == DRAFT:  # a draft is its company's own until submitted
@@ -66,6 +68,13 @@ def _sentences():
         "school.registered": _("%(actor)s registered the school %(subject)s"),
         "school.updated": _("%(actor)s changed the profile of the school %(subject)s"),
         "technocentrum.created": _("%(actor)s set up the Technocentrum %(subject)s"),
+        "technocentrum.changed": _("%(actor)s changed the name or region of %(subject)s"),
+        "moderator.invited": _("%(actor)s invited %(email)s to moderate for %(subject)s"),
+        "moderator.invitation_revoked": _(
+            "%(actor)s revoked an invitation to moderate for %(subject)s"),
+        "moderator.joined": _("%(actor)s made a moderator's account for %(subject)s by "
+                              "invitation"),
+        "moderator.revoked": _("%(actor)s revoked %(user)s as moderator of %(subject)s"),
         "matching.weights_changed": _("%(actor)s changed the search weights of the "
                                       "Technocentrum %(subject)s"),
         "matching.weights_reset": _("%(actor)s put the search weights of the Technocentrum "
@@ -193,6 +202,7 @@ def describe_event(event, subjects):
         "action": event.action,
         # reference data (a sector, a level...): named as it was then, in its details
         "name": Markup('<span lang="nl">{}</span>').format(details.get("name", "")),
+        "email": escape(details.get("email", "")),
     }
     sentence = _sentences().get(event.action, _("%(actor)s: %(action)s on %(subject)s"))
     # The translation is ours and trusted; every value is escaped or built as markup above.

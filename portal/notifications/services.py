@@ -30,6 +30,18 @@ def undeliverable(*, actor, now=None):
     return failed, overdue
 
 
+def undeliverable_counts(*, actor, now=None):
+    """(how many messages failed, how many wait longer than OVERDUE), for the overview."""
+    security.require_role(actor, security.ADMIN)
+    now = now or utcnow()
+    failed = db.session.scalar(select(func.count(OutboxMessage.id))
+                               .where(OutboxMessage.status == FAILED))
+    overdue = db.session.scalar(select(func.count(OutboxMessage.id))
+                                .where(OutboxMessage.status == PENDING,
+                                       OutboxMessage.created_at < now - OVERDUE))
+    return failed, overdue
+
+
 def retry_message(*, actor, message_id, now=None):
     """Send a message again: a failed one goes back to pending with its attempts reset; an
     overdue pending one (waiting for its next attempt) is due at once. One conditional UPDATE:

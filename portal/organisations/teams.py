@@ -198,10 +198,11 @@ def revoke_invitation(*, actor, invitation):
 
 
 def find_invitation(token):
-    """The invitation of a link, whatever its state; NotFound for a token nobody made."""
+    """The invitation of a link, whatever its state; NotFound for a token nobody made, and for
+    a moderator's invitation (administration/moderators.py has its own page)."""
     invitation = db.session.scalar(select(Invitation).where(
         Invitation.token_hash == hash_token(token or "")))
-    if invitation is None:
+    if invitation is None or invitation.organisation.kind == "technocentrum":
         raise NotFound("invitation")
     return invitation
 

@@ -194,6 +194,13 @@ locations = Visit("locations", "company-empty", hides=(REMOVE_LOCATION,))
 location_edit = Visit("location-edit", "company", lambda world: {"location_id": world.location})
 invite = Visit("invite", "company")
 hand_over = Visit("hand-over", "company", shows=("main select#membership",))
+centres_page = Visit("administration-centres", "admin",
+                     shows=("main table a[href*='/beheer/technocentra/']",))
+centre_page = Visit("administration-centre", "admin", lambda world: {"centre_id": world.centre},
+                    shows=("main details summary", "main #invite-email"))
+INVITE_SUBMIT = "main form[action$='/uitnodigen'] button[type=submit]"
+join_page = Visit("moderator-join", VISITOR, _token("moderator-invitation"),
+                  shows=("main #join-password",))
 search_weights = Visit("search-weights", "moderator",
                        shows=("main #region", "main select#school"), hides=("main #preview",))
 # The reference data pages: each row's form folded away, the add form below the rows.
@@ -375,6 +382,22 @@ PAGES = {
         moderate_revision, with_errors(moderate_revision, action=reject),
     ],
     "moderation.audit_log": [Visit("audit-log", "admin")],
+    "administration.index": [
+        Visit("administration", "admin", shows=("main a[href$='/beheer/technocentra']",
+                                                "main .alert-warning")),
+        Visit("administration-forbidden", "moderator", status=403)],
+    "administration.centre_list": [
+        centres_page,
+        with_errors(centres_page, shows=(ERRORS, "main #centre-name.is-invalid"))],
+    "administration.centre": [
+        centre_page,
+        with_errors(centre_page, action=submit("main form:has(#centre-name) button[type=submit]",
+                                               clear=("#centre-name",)),
+                    shows=(ERRORS, "main #centre-name.is-invalid")),
+        with_errors(centre_page, name="administration-centre-invite-errors",
+                    action=submit(INVITE_SUBMIT), shows=(ERRORS, "main #invite-email.is-invalid"))],
+    "administration.join": [
+        join_page, with_errors(join_page, shows=(ERRORS, "main #join-password.is-invalid"))],
     "partners.mine": [
         Visit("partners-school", "teacher",
               shows=("main details summary", "main form[action$='/intrekken'] button")),

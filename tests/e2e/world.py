@@ -19,6 +19,7 @@ from PIL import Image
 from sqlalchemy import update
 
 from portal import security
+from portal.administration import moderators
 from portal.bookings import services as bookings
 from portal.bookings.bus import services as bus_services
 from portal.bookings.bus import setup as bus_setup
@@ -71,6 +72,7 @@ class World:
     ride_month: str = ""                          # the ride's month, as 2026-12
     requestable_offer: int = 0                    # published, not yet requested by the teacher
     location: int = 0                             # the full company's second location
+    centre: int = 0                               # Technocentrum Utrecht, with a moderator
     school: int = 0                               # the full teacher's school
     empty_school: int = 0                         # the school of teacher-empty
 
@@ -241,6 +243,10 @@ def build():
     partner_services.ask(actor=teacher, other=db.session.get(Company, world.empty_company),
                          message="Zullen we samenwerken?")
     build_life(world, company)
+    # The administrator's Technocentrum page, and an open invitation to moderate for it.
+    world.centre = utrecht.id
+    _, world.tokens["moderator-invitation"] = moderators.invite_moderator(
+        actor=factories.admin(), centre=utrecht, email="a11y-moderator-nieuw@e2e.example")
     return world
 
 

@@ -249,7 +249,7 @@ MATRIX = {
                                       "company_member": "/", "school_member": "/"}}),
     "teams.invitation": Route(
         get={"invitation": {"anon": 200, "company": 403, "companyless": 403, "*": 403},
-             "token.unknown": {"*": 404}},
+             "token.unknown": {"*": 404}, "moderator_token": {"*": 404}},
         post={"invitation": {"anon": 200, "company": 403, "companyless": 403, "*": 403},
               "token.unknown": {"*": 404}},
         # The link's holder reads which address was invited: the secret link is the key.
@@ -455,6 +455,26 @@ MATRIX = {
     "reference.edit_qualification": Route(post={"qualification": {**ADMIN_ONLY, "admin": 422}}),
     "reference.remove_qualification": Route(
         post={"qualification": {**ADMIN_ONLY, "admin": "/beheer/referentie/kwalificaties"}}),
+    # The administrator's overview and the Technocentra. A form sent empty is refused (422); a
+    # moderator or an invitation of either side's centre is the administrator's to revoke.
+    "administration.index": Route(get={None: ADMIN_ONLY}),
+    "administration.centre_list": Route(get={None: ADMIN_ONLY},
+                                        post={None: {**ADMIN_ONLY, "admin": 422}}),
+    "administration.centre": Route(get={"centre": ADMIN_ONLY},
+                                   post={"centre": {**ADMIN_ONLY, "admin": 422}}),
+    "administration.invite": Route(post={"centre": {**ADMIN_ONLY, "admin": 422}}),
+    "administration.revoke_invitation": Route(
+        post={"moderator_invitation": {**ADMIN_ONLY, "admin": "/beheer/technocentra/*"}}),
+    "administration.revoke_moderator": Route(
+        post={"moderator": {**ADMIN_ONLY, "admin": "/beheer/technocentra/*"},
+              "membership": {**ADMIN_ONLY, "admin": 404}}),
+    # The invited moderator's link: for a visitor (anyone signed in signs out first, 409); a
+    # team's link does not open it. Sent empty, the form is refused.
+    "administration.join": Route(
+        get={"moderator_token": {"anon": 200, "*": 409}, "invitation": {"*": 404},
+             "token.unknown": {"*": 404}},
+        post={"moderator_token": {"anon": 422, "*": 409}, "invitation": {"*": 404},
+              "token.unknown": {"*": 404}}),
     "notifications.failed": Route(get={None: ADMIN_ONLY}),
     "notifications.retry": Route(post={"mail": {**ADMIN_ONLY, "admin": "/beheer/mail"}}),
     # The development mailbox exists only with DEV_MAILBOX on (not in tests, nor production).

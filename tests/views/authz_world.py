@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import security
+from portal.administration import moderators
 from portal.bookings import services as bookings
 from portal.bookings import waitlist
 from portal.bookings.bus import services as bus_services
@@ -221,6 +222,13 @@ def _side(world, side, admin):
     # A report of this side's paused offer by its school, waiting for the side's moderator.
     ids[f"report.{side}"] = reports.report_offer(actor=teacher, offer=paused,
                                                  reason="Authz: onduidelijke veiligheid.").id
+    # The side's Technocentrum as the administrator keeps it: its moderator's membership, and
+    # an open invitation to moderate with the token of its link.
+    ids[f"centre.{side}"] = centre.id
+    ids[f"moderator.{side}"] = next(m.id for m in centre.memberships)
+    invitation, ids[f"moderator_token.{side}"] = moderators.invite_moderator(
+        actor=admin, centre=centre, email=_email(f"new_moderator_{side}"))
+    ids[f"moderator_invitation.{side}"] = invitation.id
     return person
 
 

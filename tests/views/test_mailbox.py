@@ -142,7 +142,9 @@ def test_a_refused_message_is_listed_for_the_administrator(client, make, server)
     assert "later@example.nl" in page and "451 try later" in page
     assert "traag@example.nl" not in page  # sent
     assert f'action="/beheer/mail/{refused.id}/opnieuw"' in page
-    assert 'href="/beheer/mail"' in page  # in the administrator's navigation
+    assert 'href="/beheer"' in page  # the administration in the navigation, which links here
+    assert 'href="/beheer/mail"' in text(client.get("/beheer"))
+    assert "1 message failed" in text(client.get("/beheer"))
 
 
 @pytest.mark.parametrize("who", ["moderator", "company member", "teacher"])
@@ -160,7 +162,8 @@ def test_only_the_administrator_sees_undeliverable_mail(client, make, who):
     assert client.post(f"/beheer/mail/{message.id}/opnieuw",
                        data={"csrf_token": token}).status_code == 403
     assert reload(OutboxMessage, message.id).status == FAILED
-    assert 'href="/beheer/mail"' not in text(client.get("/zoeken"))
+    assert 'href="/beheer"' not in text(client.get("/zoeken"))
+    assert client.get("/beheer").status_code == 403
 
 
 def test_signed_out_the_page_asks_to_sign_in(client):

@@ -149,6 +149,7 @@ TEXT_ANSWERS = {
     "accounts.reset_password": {"*": 404},
     "calendar.feed": {"*": 404},
     "teams.invitation": {"*": 404},
+    "administration.join": {"*": 404},
     "waitlist.offer": {"anon": LOGIN, "*": 404},
     "offers.create": {"anon": LOGIN, "*": 404},
     "public.set_language": {"*": "/"},
