@@ -222,10 +222,12 @@ def test_other_query_strings_with_bad_values(app, module_transaction, world):
     wrong = []
     for name, url, argument, answers in asks:
         answers = answers if isinstance(answers, set) else {answers}
+        # a search that finds nothing logs its filters (matching/empty_searches.py): no more
+        logged = {"empty_searches"} if url == "/zoeken" else set()
         for value in (*NOT_NUMBERS, "x" * 5000, "//evil.example", "\u202e"):
             got, changed = _send(app, module_transaction, world, PERSON[name], "GET", url,
                                  query={argument: value})
-            if got not in answers or changed:
+            if got not in answers or set(changed) - logged:
                 wrong.append(f"{url}?{argument}={value[:20]!r} as {name}: {got}")
     assert not wrong, "\n  ".join(["wrong answers:", *wrong])
 
