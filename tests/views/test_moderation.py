@@ -275,7 +275,8 @@ def test_every_event_the_services_write_has_a_sentence(app):
     source = "\n".join(p.read_text() for p in Path(app.root_path).rglob("*.py")
                        if "record_event(" in p.read_text())
     subjects = ("user|company|school|technocentrum|membership|offer|booking|slot|holiday|"
-                "report|bus|partnership")
+                "report|bus|partnership|moderator|sector|topsector|level|qualification|mail|"
+                "matching")
     written = set(re.findall(rf'"((?:{subjects})\.[a-z_]+)"', source))
     written -= {"booking.company_suspended"}  # a message to teachers (reports.py), not an event
     written |= {f"company.{s}" for s in ("approved", "rejected")}
@@ -287,6 +288,8 @@ def test_every_event_the_services_write_has_a_sentence(app):
     assert {"membership.invited", "membership.owner_changed"} <= written  # teams.py is read
     assert {"slot.series_added", "offer.paused", "holiday.imported"} <= written
     assert {"report.dismissed", "company.suspended", "offer.reported"} <= written
+    assert {"moderator.invited", "moderator.revoked", "technocentrum.changed",
+            "sector.changed", "level.moved", "qualification.removed"} <= written
 
 
 def test_the_audit_log_escapes_names_and_shows_reasons(client, make):
