@@ -1,4 +1,5 @@
 """The demo data set: big enough to show every role something, and safe to load twice."""
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -8,16 +9,18 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.bookings.bus.models import Bus, BusRide
 from portal.bookings.bus.services import rules_of
-from portal.bookings.models import Booking
+from portal.bookings.models import Booking, BookingMessage, Evaluation
 from portal.db import local_today
 from portal.extensions import db
+from portal.moderation import figures
 from portal.moderation.models import Report
 from portal.moderation.reports import open_reports
 from portal.moderation.services import moderation_queue
-from portal.offers.models import Offer, OfferRevision
+from portal.offers.models import Offer, OfferRevision, Slot
 from portal.organisations.models import Company, Membership, School, Technocentrum
 from portal.organisations.partner_models import Partnership
 from portal.organisations.partners import active_partners, partnerships_of
+from portal.organisations.regions import region_of
 from portal.organisations.services import (
     company_of,
     school_of,
@@ -29,7 +32,7 @@ from portal.taxonomy.codes import OFFER_TYPE_CODES
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
 
 MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent, Bus,
-          BusRide, Report, Partnership)
+          BusRide, Report, Partnership, Slot, BookingMessage, Evaluation)
 
 
 def counts():
@@ -49,18 +52,22 @@ def test_the_demo_data_set_loads_once_and_only_once(make):
     assert uncovered_provinces() == []  # every province has a moderator, Belgium included
     _check_the_queue_has_waited()
     _check_the_techniekbus_and_a_report()
-    first = counts()
+    _check_the_season()
+    first, seen = counts(), all_figures()
 
     load_demo()
 
     assert counts() == first
+    assert all_figures() == seen
 
 
 def _check_the_data_set(summary):
 
     assert db.session.scalar(select(func.count(Technocentrum.id))) >= 4
     assert db.session.scalar(select(func.count(Company.id))) == 80
-    assert db.session.scalar(select(func.count(Offer.id))) == 301  # 300 and one archived
+    # 300, one archived as its date passed, and last year's editions of placements
+    assert db.session.scalar(select(func.count(Offer.id)).where(Offer.status != "archived")) == 300
+    assert db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "archived")) > 1
     assert db.session.scalar(select(func.count(School.id))) == 25
     assert column_values(Offer.offer_type) == set(OFFER_TYPE_CODES)
     assert column_values(Offer.offer_type, Offer.status == "published") == set(OFFER_TYPE_CODES)
@@ -91,7 +98,8 @@ def _check_the_techniekbus_and_a_report():
         Bus.technocentrum_id == zeeland.id).order_by(Bus.name))] == [53, 49]
     assert rules_of(zeeland.id).price_cents == 7500
     teacher = accounts.find_user_by_email("docent@demo.example")
-    [ride] = db.session.scalars(select(BusRide).where(BusRide.school_id == school_of(teacher).id))
+    [ride] = db.session.scalars(select(BusRide).where(BusRide.school_id == school_of(teacher).id,
+                                                      BusRide.day >= local_today()))
     assert ride.status == "booked" and ride.booking.status == "accepted"
     moderator = db.session.scalar(select(User).where(
         User.email == "moderator.zeeland@demo.example"))
@@ -142,3 +150,59 @@ def _check_the_logins(summary):
     assert technocentrum_of(roles[security.MODERATOR]) is not None
     assert company_of(roles[security.COMPANY_MEMBER]).is_approved
     assert school_of(roles[security.TEACHER]) is not None
+
+
+def _years():
+    """(last school year, this one)."""
+    this = figures.school_year_of(local_today())
+    return figures.school_year_of(this.first - timedelta(days=1)), this
+
+
+def _zeeland():
+    return region_of(db.session.scalar(select(Technocentrum).where(
+        Technocentrum.name == "Technocentrum Zeeland")))
+
+
+def all_figures():
+    """Every figure of the figures page, for both school years, of Zeeland and the country."""
+    today, seen = local_today(), []
+    for region in (_zeeland(), None):
+        for period in _years():
+            seen += [figures.headline(period, region), figures.answers(period, region, today),
+                     figures.new_companies(period, region), figures.placements(period, region)]
+            seen += [figures.activities_by(period, region, by) for by in (
+                figures.BY_TYPE, figures.BY_SECTOR, figures.BY_LEVEL, figures.BY_PLACE)]
+    return seen
+
+
+def _check_the_season():
+    """Zeeland's last school year looks like a region's year on the figures page; this year
+    has begun; the country holds more than Zeeland."""
+    last, this = _years()
+    zeeland, today = _zeeland(), local_today()
+    held = figures.headline(last, zeeland)
+    assert held.activities >= 20 and held.pupils > 10 * held.schools
+    assert 0 < held.girls_share < 1
+    assert held.bus_rides > 0 and held.bus_pupils > held.bus_rides
+    assert len(figures.activities_by(last, zeeland, figures.BY_TYPE)) >= 4
+    for by in (figures.BY_SECTOR, figures.BY_LEVEL, figures.BY_PLACE):
+        assert len(figures.activities_by(last, zeeland, by)) >= 3, by
+    # not everything took place, and some companies answered late
+    assert {"completed", "no_show", "cancelled", "declined"} <= column_values(
+        Booking.status, Booking.wanted_on >= last.first, Booking.wanted_on <= last.last)
+    assert any(row.no_room for row in figures.ended_requests(last, zeeland, figures.BY_TYPE))
+    answers = figures.answers(last, zeeland, today)
+    assert answers.requests > held.activities and answers.late > 0
+    assert 0 < answers.median_hours < 24 * 14
+    places = figures.placements(last, zeeland)
+    assert any(row.asked > row.offered for row in places) and any(row.taken for row in places)
+    assert figures.new_companies(last, zeeland) > 0
+    # the country's figures hold Zeeland's and more
+    country = figures.headline(last)
+    assert country.activities > held.activities and country.schools > held.schools
+    if today >= this.first + timedelta(days=61):  # this year so far, once September is over
+        assert figures.headline(this, zeeland).activities > 0
+        assert figures.headline(this).activities > figures.headline(this, zeeland).activities
+        assert figures.new_companies(this, zeeland) > 0
+        waiting = figures.answers(this, zeeland, today)  # some requests wait for an answer
+        assert waiting.requests > waiting.answered
