@@ -75,6 +75,8 @@ def request_booking(*, actor, offer, group_size, level_id, slot_id=None, wanted_
     booking = Booking(offer=offer, slot=slot, school=school, requested_by_id=actor.id,
                       status=rules.REQUESTED, wanted_on=slot.day if slot else wanted_on,
                       group_size=group_size, teachers=teachers or 0, education_level=level)
+    if now is not None:  # asked at the moment its first message says (the figures time answers)
+        booking.created_at = booking.updated_at = now
     db.session.add(booking)
     text = clean_text(message)
     add_message(booking, actor, SCHOOL, "request", text, now)

@@ -204,15 +204,20 @@ class Answers:
 
 
 def answers(period, region, today):
-    """How the region's companies answered the requests made to them in the period: the
-    first message of the company's side is its answer (an acceptance, a refusal, a proposal
-    or a question)."""
+    """How the region's companies answered the requests made to them in the period. The
+    answer is the company's first word (an acceptance, a refusal, a proposal or a question) or
+    its decision, whichever came first: an acceptance without a message writes no word. A
+    request the school withdrew before any answer is late only if it was withdrawn after the
+    deadline; it is not answered."""
     first_word = (select(BookingMessage.booking_id,
                          func.min(BookingMessage.created_at).label("at"))
                   .where(BookingMessage.side == COMPANY_SIDE)
                   .group_by(BookingMessage.booking_id).subquery())
+    # A withdrawn request's last change is its withdrawal (a reason is optional: no message).
+    withdrawn_at = case((Booking.status == REQUEST_WITHDRAWN, Booking.updated_at))
     company, place = aliased(Organisation), aliased(Place)
-    query = (select(Booking.created_at, first_word.c.at, place.province_id)
+    query = (select(Booking.created_at, first_word.c.at, Booking.decided_at, withdrawn_at,
+                    place.province_id)
              .join(Offer, Offer.id == Booking.offer_id)
              .join(company, company.id == Offer.company_id)
              .join(place, place.id == company.place_id)
@@ -222,18 +227,25 @@ def answers(period, region, today):
     if region is not None:
         query = query.where(region.holds(place))
     rows = db.session.execute(query).all()
-    holidays = _holidays_by_province({row[2] for row in rows}, period, today)
+    holidays = _holidays_by_province({row[-1] for row in rows}, period, today)
     waits, late = [], 0
-    for asked_at, answered_at, province_id in rows:
-        deadline = _school_days_after(asked_at.astimezone(PORTAL_TIMEZONE).date(),
-                                      ANSWER_SCHOOL_DAYS, holidays.get(province_id, ()))
-        if answered_at is None:
-            late += deadline < today
-        else:
+    for asked_at, word_at, decided_at, withdrawn_at, province_id in rows:
+        deadline = _school_days_after(_local_day(asked_at), ANSWER_SCHOOL_DAYS,
+                                      holidays.get(province_id, ()))
+        answered_at = min((at for at in (word_at, decided_at) if at is not None), default=None)
+        if answered_at is not None and (withdrawn_at is None or answered_at <= withdrawn_at):
             waits.append((answered_at - asked_at).total_seconds() / 3600)
-            late += answered_at.astimezone(PORTAL_TIMEZONE).date() > deadline
+            late += _local_day(answered_at) > deadline
+        elif withdrawn_at is not None:
+            late += _local_day(withdrawn_at) > deadline
+        else:
+            late += deadline < today
     return Answers(len(rows), len(waits), late,
                    round(statistics.median(waits), 1) if waits else None)
+
+
+def _local_day(moment):
+    return moment.astimezone(PORTAL_TIMEZONE).date()
 
 
 def _holidays_by_province(province_ids, period, today):

@@ -465,8 +465,6 @@ def _past_activities(owner, teacher, school, offer, today):
         booking = request_booking(actor=teacher, offer=offer, level_id=level.id, today=asked,
                                   now=at, group_size=group, slot_id=slot.id,
                                   message="Graag een rondleiding voor mijn examenklas.")
-        # asked two weeks before the date, as its message says (the figures time the answer)
-        db.session.execute(update(Booking).where(Booking.id == booking.id).values(created_at=at))
         accept_booking(actor=owner, booking=booking, today=asked, now=at + timedelta(hours=3),
                        message="Leuk! Tot dan.")
         if not evaluated:

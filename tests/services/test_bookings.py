@@ -131,6 +131,19 @@ def test_a_teacher_requests_a_slot_for_a_group(make):
     assert events("booking.requested") == [(docent.id, booking.id)]
 
 
+def test_a_request_made_at_a_given_moment_is_dated_then(make):
+    from portal.db import utcnow
+
+    offer = make.offer()
+    then = utcnow() - timedelta(days=3)
+
+    booking = request(offer, teacher(make), group_size=20, now=then)
+
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).created_at == then
+    assert booking.messages[0].created_at == then
+
+
 def test_a_company_member_cannot_request(make):
     offer = make.offer()
 

@@ -4,7 +4,7 @@ two must agree for the country and for a region."""
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.bookings.bus.models import BusRide
 from portal.bookings.models import Booking
@@ -185,33 +185,46 @@ def test_activities_by_type_sector_level_and_place_tie_out(activities, province_
 
 def test_late_answers_and_the_median_response_time(make):
     from portal.bookings.models import BookingMessage
+    from portal.bookings.services import withdraw_booking
     from portal.db import utcnow
     from portal.moderation.figures import answers
 
-    offer = make.offer(make.company(place="Vlissingen"))
-    answered, waiting, quick = (make.booking(offer, make.owner_of(make.school(place=p)))
-                                for p in ("Goes", "Middelburg (Zeeland)", "Terneuzen"))
+    offer = make.offer(make.company(place="Vlissingen"), slot_capacity=200)
+    places = ("Goes", "Middelburg (Zeeland)", "Terneuzen", "Vlissingen", "Goes", "Goes")
+    answered, waiting, quick, silent, gave_up, patient = (
+        make.booking(offer, make.owner_of(make.school(place=p))) for p in places)
     make.accepted(answered)
     make.accepted(quick)
+    make.accepted(silent, message="")  # an acceptance without a word: its decision answers
+    for booking in (gave_up, patient):
+        withdraw_booking(actor=booking.requested_by, booking=booking)
     now = utcnow()
-    # asked three weeks ago; answered after 10 days (late), not at all (late), after 2 hours
-    moved = {answered.id: (timedelta(days=21), timedelta(days=11)),
-             waiting.id: (timedelta(days=21), None),
-             quick.id: (timedelta(days=21), timedelta(days=21) - timedelta(hours=2))}
-    for booking_id, (asked_ago, answered_ago) in moved.items():
+    # (asked, the company's first word, its decision, the school's withdrawal), as time ago:
+    # answered after 10 days (late); not at all (late); after 2 hours; decided after 3 hours
+    # without a word; withdrawn unanswered after 2 days (not late), after 12 days (late)
+    moved = {answered.id: (21, 11, 11, None), waiting.id: (21, None, None, None),
+             quick.id: (21, 21 - 2 / 24, 21 - 2 / 24, None), silent.id: (21, None, 21 - 3 / 24,
+                                                                       None),
+             gave_up.id: (21, None, None, 19), patient.id: (21, None, None, 9)}
+    for booking_id, (asked, word, decided, withdrawn) in moved.items():
+        def ago(days):
+            return None if days is None else now - timedelta(days=days)
         db.session.execute(Booking.__table__.update().where(Booking.id == booking_id)
-                           .values(created_at=now - asked_ago))
-        if answered_ago is not None:
+                           .values(created_at=ago(asked), decided_at=ago(decided),
+                                   updated_at=ago(withdrawn or 0)))
+        if word is not None:
             db.session.execute(BookingMessage.__table__.update().where(
                 BookingMessage.booking_id == booking_id, BookingMessage.side == "company")
-                .values(created_at=now - answered_ago))
+                .values(created_at=ago(word)))
     db.session.commit()
+    assert db.session.scalar(select(func.count(BookingMessage.id)).where(
+        BookingMessage.booking_id == silent.id, BookingMessage.side == "company")) == 0
 
     result = answers(Period(local_today() - timedelta(days=30), local_today()), None,
                      local_today())
 
-    assert (result.requests, result.answered, result.late) == (3, 2, 2)
-    assert result.median_hours == pytest.approx((240 + 2) / 2, abs=0.1)
+    assert (result.requests, result.answered, result.late) == (6, 3, 3)
+    assert result.median_hours == pytest.approx(3, abs=0.1)  # of 240, 2 and 3 hours
 
 
 def test_internship_and_bbl_places_offered_taken_and_asked(make):
