@@ -245,7 +245,7 @@ def add_sector(*, actor, chamber_id, name, name_en, topsector_ids=()):
 
 def remove_sector(*, actor, sector_id):
     """The administrator removes a sector that nothing uses (no offer, organisation, finer
-    sector...); its topsectors go with it."""
+    sector, change waiting for moderation...); its topsectors go with it."""
     security.require_role(actor, security.ADMIN)
     found = db.session.execute(select(Sector.code, Sector.name).where(
         Sector.id == sector_id)).first() if isinstance(sector_id, int) else None
@@ -372,7 +372,7 @@ def add_level(*, actor, code, name, name_en, stage, country_code):
 
 def remove_level(*, actor, level_id):
     """The administrator removes an education level that nothing uses (no offer, request,
-    waiting list, Techniekbus rule...)."""
+    waiting list, Techniekbus rule, change waiting for moderation...)."""
     security.require_role(actor, security.ADMIN)
     found = db.session.execute(select(EducationLevel.code, EducationLevel.name).where(
         EducationLevel.id == level_id)).first() if isinstance(level_id, int) else None
@@ -436,7 +436,8 @@ def change_qualification(*, actor, crebo, name, level):
 
 
 def remove_qualification(*, actor, crebo):
-    """The administrator removes a qualification that no offer names."""
+    """The administrator removes a qualification that no offer, nor a change to one waiting
+    for moderation, names."""
     security.require_role(actor, security.ADMIN)
     found = db.session.execute(select(Qualification.name).where(
         Qualification.crebo == crebo)).first() if is_crebo(crebo) else None

@@ -12,6 +12,7 @@ from portal import security
 from portal.audit import AuditEvent
 from portal.errors import NotAllowed, NotFound, ValidationFailed
 from portal.extensions import db
+from portal.offers.models import OfferRevision
 from portal.seeds import read_seed
 from portal.taxonomy import admin as reference
 from portal.taxonomy import in_use
@@ -363,6 +364,86 @@ def test_a_sector_removed_meanwhile_is_not_found(admin, monkeypatch):
     with pytest.raises(NotFound):
         reference.remove_sector(actor=admin, sector_id=target)
     assert events("sector.removed") == []
+
+
+def _propose(make, offer, **changes):
+    """A change to the published offer that waits for the moderator (an offer revision)."""
+    from portal.offers.services import update_offer
+
+    update_offer(actor=make.owner_of(offer.company), offer=offer,
+                 **make.offer_fields(offer_type=offer.offer_type, **changes))
+    assert offer.pending_revision is not None
+    return offer.pending_revision
+
+
+def test_what_only_a_change_waiting_for_moderation_names_is_not_removed(admin, make):
+    """A revision's content names sectors, levels and a crebo code as JSON, without a foreign
+    key: approving it after they were removed would drop them from the offer silently."""
+    internship = make.placement()
+    revision = _propose(make, internship, sector_ids=[code("instrumentmaken").id],
+                        level_ids=[level_by_code("mbo_3").id, level_by_code("be_duaal").id],
+                        crebo="25736")
+    before = snapshot()
+
+    assert refused(reference.remove_sector, actor=admin, sector_id=code("instrumentmaken").id) \
+        == {"": "This sector cannot be removed: it is used by 1 change waiting for "
+                "moderation."}
+    assert refused(reference.remove_level, actor=admin,
+                   level_id=level_by_code("be_duaal").id) == {
+        "": "This education level cannot be removed: it is used by 1 change waiting for "
+            "moderation."}
+    assert refused(reference.remove_qualification, actor=admin, crebo="25736") == {
+        "": "This qualification cannot be removed: it is named by 1 change waiting for "
+            "moderation."}
+    assert snapshot() == before
+    # what the pages show beside each row
+    with force_locale("en"):
+        _chambers, _topsectors, sector_uses = reference.sector_overview(actor=admin)
+        _levels, level_uses, _stages = reference.level_overview(actor=admin)
+        found = reference.qualification_page(actor=admin, text="25736")
+    assert sector_uses[code("instrumentmaken").id] == "1 change waiting for moderation"
+    assert level_uses[level_by_code("mbo_3").id] == "1 offer, 1 change waiting for moderation"
+    assert found.uses == {"25736": "1 change waiting for moderation"}
+
+    # decided (or taken back), the change names nothing any more
+    db.session.execute(OfferRevision.__table__.update().where(
+        OfferRevision.id == revision.id).values(status="rejected"))
+    reference.remove_sector(actor=admin, sector_id=code("instrumentmaken").id)
+    reference.remove_level(actor=admin, level_id=level_by_code("be_duaal").id)
+    reference.remove_qualification(actor=admin, crebo="25736")
+    assert code("instrumentmaken") is None and level_by_code("be_duaal") is None
+
+
+def test_a_change_proposed_meanwhile_keeps_the_sector(admin, make, monkeypatch):
+    """Proposed between reading the sector and removing it: the conditional DELETE holds."""
+    offer = make.offer()
+    target = code("instrumentmaken").id
+    real = in_use.users_of
+
+    def proposed_meanwhile(table):
+        db.session.execute(insert(OfferRevision).values(
+            offer_id=offer.id, number=offer.revision + 1, status="pending",
+            content={"title": offer.title, "sector_ids": [code("metaal").id, target],
+                     "level_ids": [level_by_code("vmbo_kb").id]}))
+        return real(table)
+
+    monkeypatch.setattr(reference, "users_of", proposed_meanwhile)
+
+    errors = refused(reference.remove_sector, actor=admin, sector_id=target)
+
+    assert errors == {"": "This sector cannot be removed: it is used by 1 change waiting for "
+                          "moderation."}
+    assert code("instrumentmaken") is not None and events("sector.removed") == []
+
+
+def test_the_keys_read_in_a_revisions_content_are_those_the_offers_write():
+    """taxonomy may not import offers: the names it reads are tied to theirs here."""
+    from portal.offers import rules
+    from portal.offers.models import REVISION_PENDING
+
+    assert set(in_use.REVISION_KEYS.values()) | {in_use.CREBO} <= set(rules.SUBSTANTIVE)
+    assert in_use.PENDING == REVISION_PENDING
+    assert OfferRevision.__tablename__ == in_use.REVISIONS
 
 
 def test_every_table_that_points_at_a_sector_or_level_is_named_in_the_message():

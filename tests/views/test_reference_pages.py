@@ -219,6 +219,24 @@ def test_a_sector_in_use_has_no_remove_button_and_its_removal_is_refused(client,
     assert sector("luchtvaart") is not None
 
 
+def test_a_sector_only_a_waiting_change_names_has_no_remove_button(client, admin, make):
+    from portal.offers.services import update_offer
+
+    offer = make.offer()
+    instrumentmaken = sector("instrumentmaken")
+    update_offer(actor=make.owner_of(offer.company), offer=offer, **make.offer_fields(
+        sector_ids=[sector("metaal").id, instrumentmaken.id]))
+
+    page = text(client.get(SECTORS))
+    response = post(client, f"{SECTORS}/{instrumentmaken.id}/verwijderen")
+
+    assert f"{instrumentmaken.id}/verwijderen" not in page
+    assert "Used by 1 change waiting for moderation." in page
+    assert response.status_code == 422
+    assert "it is used by 1 change waiting for moderation." in text(response)
+    assert sector("instrumentmaken") is not None
+
+
 def test_an_unknown_sector_or_topsector_is_404(client, admin):
     for url in (f"{SECTORS}/2147483647", f"{SECTORS}/2147483647/verwijderen",
                 f"{INDEX}/topsectoren/2147483647", f"{SECTORS}/0"):
