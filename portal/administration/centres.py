@@ -1,5 +1,6 @@
-"""Use cases of the Technocentra as the administrator keeps them: their names, the provinces
-they cover and single places besides, and what the portal covers with none of them.
+"""The Technocentra as the administrator reads them: each with its moderators and open
+invitations, and what the portal covers with none of them (a centre is set up or changed by
+portal/organisations/centres.py).
 
 A place nobody covers is not an error the portal can refuse: a company registered there waits
 in no moderator's queue, only in the administrator's. So the overview says where that is, and
@@ -8,15 +9,13 @@ how many companies and schools it concerns, until a Technocentrum takes the plac
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from portal import security
-from portal.audit import record_event
 from portal.db import utcnow
-from portal.errors import NotFound, ValidationFailed
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.geo.models import Place, Province
-from portal.geo.services import resolve_place
-from portal.i18n import gettext as _
 from portal.organisations.models import (
     APPROVED,
     PENDING,
@@ -29,9 +28,7 @@ from portal.organisations.models import (
 )
 from portal.organisations.services import uncovered_provinces
 from portal.organisations.team_models import Invitation
-from portal.text import clean_text
 
-NAME_MAX = 160
 UNCOVERED_PLACES_SHOWN = 50
 
 
@@ -45,79 +42,6 @@ def get_centre(centre_id):
 def all_provinces():
     return list(db.session.scalars(select(Province).order_by(Province.country_code.desc(),
                                                              Province.name)))
-
-
-def _clean_name(name, centre):
-    name = clean_text(name or "")
-    if not name:
-        return None, _("Enter a name.")
-    if len(name) > NAME_MAX:
-        return None, _("Use at most %(count)d characters.", count=NAME_MAX)
-    same = select(Technocentrum.id).where(func.lower(Technocentrum.name) == name.lower())
-    if centre is not None:
-        same = same.where(Technocentrum.id != centre.id)
-    if db.session.scalar(same) is not None:
-        return None, _("A Technocentrum with this name exists already.")
-    return name, None
-
-
-def _resolve_places(lines):
-    """The places of the lines (one per line, blank lines skipped), or the first line's
-    problem with that line quoted."""
-    places = []
-    for line in (lines or "").splitlines():
-        if not line.strip():
-            continue
-        try:
-            place = resolve_place(line.strip(), field="places")
-        except ValidationFailed as error:
-            return None, f"{line.strip()}: {error.errors['places']}"
-        if place not in places:
-            places.append(place)
-    return places, None
-
-
-def save_centre(*, actor, name, province_ids, places_text, centre=None):
-    """The administrator sets up a Technocentrum (centre None) or changes one: its name, the
-    provinces it covers, and single places besides (one per line, as typed or chosen). It must
-    cover something. Returns the centre; ValidationFailed names each field's problem."""
-    security.require_role(actor, security.ADMIN)
-    errors = {}
-    clean, problem = _clean_name(name, centre)
-    if problem:
-        errors["name"] = problem
-    wanted = {int(i) for i in province_ids or ()}
-    provinces = list(db.session.scalars(select(Province).where(Province.id.in_(wanted))))
-    if len(provinces) != len(wanted):
-        errors["provinces"] = _("Choose provinces from the list.")
-    places, problem = _resolve_places(places_text)
-    if problem:
-        errors["places"] = problem
-    if not errors and not provinces and not places:
-        errors["provinces"] = _("Choose at least one province, or name at least one place.")
-    if errors:
-        db.session.rollback()
-        raise ValidationFailed(errors)
-    before = None if centre is None else _coverage_of(centre)
-    if centre is None:
-        centre = Technocentrum(name=clean, status=APPROVED)
-        db.session.add(centre)
-    centre.name = clean
-    centre.provinces = sorted(provinces, key=lambda p: p.name)
-    centre.places = sorted(places, key=lambda p: (p.name, p.id))
-    db.session.flush()
-    after = _coverage_of(centre)
-    if before is None:
-        record_event(actor, "technocentrum.created", centre, **after)
-    else:
-        record_event(actor, "technocentrum.changed", centre, before=before, after=after)
-    db.session.commit()
-    return centre
-
-
-def _coverage_of(centre):
-    return {"name": centre.name, "provinces": [p.code for p in centre.provinces],
-            "places": [p.label for p in centre.places]}
 
 
 # --- what is covered, and what is not --------------------------------------------------------
@@ -143,6 +67,7 @@ class Coverage:
     places: list  # UncoveredPlace: where companies or schools are that no centre covers
     places_total: int  # how many such places there are (only the first few are listed)
     shared: list  # (Province, [Technocentrum]) covered by two or more
+    named: list  # (Place, naming Technocentrum, [Technocentra of its province]) besides
 
 
 def centres_overview(*, actor):
@@ -194,7 +119,7 @@ def coverage(*, actor):
     return Coverage(provinces,
                     [UncoveredPlace(places[pid], companies, schools)
                      for pid, companies, schools in shown],
-                    len(rows), _shared_provinces())
+                    len(rows), _shared_provinces(), _places_named_in_another_region())
 
 
 def _shared_provinces():
@@ -209,3 +134,22 @@ def _shared_provinces():
     for province, centre in rows:
         by_province.setdefault(province, []).append(centre)
     return [(p, centres) for p, centres in by_province.items() if len(centres) > 1]
+
+
+def _places_named_in_another_region():
+    """Places one Technocentrum names whose province another covers: both see the place's
+    companies; its schools search with the weights of the centre naming it."""
+    named = technocentrum_places.alias("named")
+    naming, covering = Technocentrum.__table__.alias("naming"), aliased(Technocentrum)
+    rows = db.session.execute(
+        select(Place, naming.c.name, covering)
+        .join(named, named.c.place_id == Place.id)
+        .join(naming, naming.c.id == named.c.technocentrum_id)
+        .join(technocentrum_provinces, technocentrum_provinces.c.province_id == Place.province_id)
+        .join(covering, covering.id == technocentrum_provinces.c.technocentrum_id)
+        .where(covering.id != named.c.technocentrum_id)
+        .order_by(Place.name, naming.c.name, covering.name)).all()
+    found = {}
+    for place, naming_name, centre in rows:
+        found.setdefault((place, naming_name), []).append(centre)
+    return [(place, name, centres) for (place, name), centres in found.items()]

@@ -9,7 +9,8 @@ state the page showed, so the second of two is refused instead of doubling the e
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import security
 from portal.accounts.models import User, new_session_token
@@ -22,14 +23,22 @@ from portal.i18n import gettext as _
 from portal.notifications.outbox import notify, send_to_address
 from portal.organisations.models import Membership, Technocentrum
 from portal.organisations.team_models import OPEN, Invitation
-from portal.organisations.teams import EMAIL_SHAPE, hash_token
+from portal.organisations.teams import (
+    EMAIL_SHAPE,
+    INVITATION_DAYS,
+    claim_invitation,
+    hash_token,
+    open_at,
+    withdraw_invitation,
+)
+from portal.organisations.teams import find_invitation as find_any_invitation
+from portal.organisations.teams import open_invitations as open_invitations_of
 from portal.passwords import password_problem
 from portal.text import clean_text
 
-INVITATION_DAYS = 7
-
 # Why an invitation's link cannot be used by whoever opened it, besides Invitation.state's.
 SIGNED_IN = "signed_in"  # someone is signed in: they sign out first
+ADDRESS_TAKEN = "address_taken"  # the address has another kind of account since the invitation
 
 
 def _refuse(errors):
@@ -45,12 +54,7 @@ def moderators_of(centre):
 
 
 def open_invitations(centre):
-    return list(db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == centre.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None),
-                                 Invitation.expires_at > utcnow())
-        .order_by(Invitation.created_at, Invitation.id)))
+    return open_invitations_of(centre)
 
 
 def _former_moderator(user):
@@ -74,8 +78,7 @@ def invite_moderator(*, actor, centre, email):
         _refuse({"email": _("This address belongs to another kind of account. A moderator "
                             "needs an account of their own: use another address.")})
     waiting = db.session.scalar(select(Invitation.id).where(
-        Invitation.email == email, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow(),
+        Invitation.email == email, open_at(utcnow()),
         Invitation.organisation_id.in_(select(Technocentrum.id))))
     if waiting is not None:
         _refuse({"email": _("An invitation to this address is still open. Revoke it to make "
@@ -106,12 +109,7 @@ def get_moderator_invitation(invitation_id):
 def revoke_invitation(*, actor, invitation):
     """The administrator withdraws an invitation that has not been used."""
     security.require_role(actor, security.ADMIN)
-    result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not withdraw_invitation(invitation):
         _refuse({"": _("This invitation has been used or revoked already.")})
     record_event(actor, "moderator.invitation_revoked", invitation.organisation,
                  invitation_id=invitation.id)
@@ -123,11 +121,7 @@ def revoke_invitation(*, actor, invitation):
 
 def find_invitation(token):
     """The moderator's invitation of a link, whatever its state; NotFound for any other."""
-    invitation = db.session.scalar(select(Invitation).where(
-        Invitation.token_hash == hash_token(token or "")))
-    if invitation is None or invitation.organisation.kind != "technocentrum":
-        raise NotFound("invitation")
-    return invitation
+    return find_any_invitation(token, to_moderate=True)
 
 
 def invitation_state(*, actor, invitation):
@@ -137,6 +131,9 @@ def invitation_state(*, actor, invitation):
         return state
     if getattr(actor, "is_authenticated", False):
         return SIGNED_IN
+    existing = find_user_by_email(invitation.email)
+    if existing is not None and not _former_moderator(existing):
+        return ADDRESS_TAKEN
     return OPEN
 
 
@@ -146,47 +143,53 @@ def returning_account(invitation):
     return user if user is not None and _former_moderator(user) else None
 
 
+def _account_problems(name, password, email):
+    errors = {}
+    if not name:
+        errors["full_name"] = _("Enter your name.")
+    if problem := password_problem(password, name=name, email=email):
+        errors["password"] = problem
+    return errors
+
+
 def accept_invitation(*, actor, token, full_name, password):
     """The invited person makes their moderator's account with the link: their name and a
     password (the address is the one invited, confirmed by the link itself). A revoked
     moderator invited again gets their account back with the new password. Returns the user,
-    to sign in. ValidationFailed for a bad name or password; NotAllowed-like states come back
-    as ValidationFailed({"": ...}) when the link was used or revoked a moment ago."""
+    to sign in. ValidationFailed for a bad name or password, and ({"": ...}) when the link
+    cannot be used (any more): the page reads the invitation's state again to say why.
+
+    The link is claimed (one conditional UPDATE) before the account is made: of two uses at
+    the same moment the second waits for the first's row lock and finds the link used."""
     invitation = find_invitation(token)
-    state = invitation_state(actor=actor, invitation=invitation)
-    if state != OPEN:
+    if invitation_state(actor=actor, invitation=invitation) != OPEN:
         _refuse({"": _("This link can no longer be used.")})
+    name = clean_text(full_name or "")
+    if errors := _account_problems(name, password, invitation.email):
+        _refuse(errors)
     now = utcnow()
-    returning = returning_account(invitation)
-    if returning is not None:
-        name = clean_text(full_name or "")
-        errors = {}
-        if not name:
-            errors["full_name"] = _("Enter your name.")
-        if problem := password_problem(password, name=name, email=invitation.email):
-            errors["password"] = problem
-        if errors:
-            _refuse(errors)
-        user = returning
-        user.full_name, user.is_active = name, True
-        user.password_hash = security.hash_password(password)
-        user.session_token = new_session_token()
-    else:
-        user = create_user(email=invitation.email, full_name=full_name, password=password,
-                           role=security.MODERATOR)
-    user.email_confirmed_at = user.email_confirmed_at or now
-    result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None), Invitation.expires_at > now)
-        .values(accepted_at=now, accepted_by_id=user.id)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # used or revoked a moment ago
+    if not claim_invitation(invitation, now):  # used or revoked a moment ago
         _refuse({"": _("This link can no longer be used.")})
-    db.session.add(Membership(user=user, organisation=invitation.organisation, is_owner=False))
-    record_event(user, "moderator.joined", invitation.organisation, user_id=user.id,
-                 invitation_id=invitation.id, returning=returning is not None)
-    db.session.commit()
+    returning = returning_account(invitation)
+    try:
+        if returning is not None:
+            user = returning
+            user.full_name, user.is_active = name, True
+            user.password_hash = security.hash_password(password)
+            user.session_token = new_session_token()
+            user.calendar_token_hash = None  # a feed address of before does not come back
+        else:
+            user = create_user(email=invitation.email, full_name=name, password=password,
+                               role=security.MODERATOR)
+        user.email_confirmed_at = user.email_confirmed_at or now
+        invitation.accepted_by_id = user.id
+        db.session.add(Membership(user=user, organisation=invitation.organisation,
+                                  is_owner=False))
+        record_event(user, "moderator.joined", invitation.organisation, user_id=user.id,
+                     invitation_id=invitation.id, returning=returning is not None)
+        db.session.commit()
+    except IntegrityError:  # the address was taken by an account made at the same moment
+        _refuse({"": _("This link can no longer be used.")})
     return user
 
 
@@ -209,7 +212,9 @@ def revoke_moderator(*, actor, centre, membership, reason=""):
     user_id = membership.user_id
     result = db.session.execute(
         delete(Membership).where(Membership.id == membership.id,
-                                 Membership.organisation_id == centre.id)
+                                 Membership.organisation_id == centre.id,
+                                 Membership.user_id.in_(select(User.id).where(
+                                     User.role == security.MODERATOR)))
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         _refuse({"": _("This moderator was revoked already.")})

@@ -1,6 +1,6 @@
 """The administrator's pages: the overview (/beheer), the Technocentra with where they work and
 their moderators, and the page where an invited moderator makes their account."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import security
@@ -16,13 +16,15 @@ from portal.errors import ValidationFailed
 from portal.forms import PortalForm
 from portal.i18n import gettext as _
 from portal.notifications.services import undeliverable_counts
+from portal.organisations.centres import save_centre
 from portal.organisations.team_models import EXPIRED, OPEN, REVOKED, USED
 from portal.views import apply_errors, render_form, role_required
 
 bp = Blueprint("administration", __name__)
 
 # A moderator's link that does not work, and the status its page answers with.
-LINK_STATUS = {USED: 410, REVOKED: 410, EXPIRED: 410, moderators.SIGNED_IN: 409}
+LINK_STATUS = {USED: 410, REVOKED: 410, EXPIRED: 410, moderators.SIGNED_IN: 409,
+               moderators.ADDRESS_TAKEN: 409}
 
 
 @bp.after_request
@@ -38,8 +40,7 @@ def no_referrer(response):
 def index():
     """What the administrator keeps, and where the portal covers no region."""
     failed, overdue = undeliverable_counts(actor=current_user)
-    return render_template("administration/index.html", endpoints=current_app.view_functions,
-                           failed=failed, overdue=overdue,
+    return render_template("administration/index.html", failed=failed, overdue=overdue,
                            coverage=centres.coverage(actor=current_user),
                            centres=centres.centres_overview(actor=current_user))
 
@@ -59,7 +60,7 @@ def _save(form, centre=None):
     if not form.validate_on_submit():
         return None
     try:
-        return centres.save_centre(actor=current_user, centre=centre, name=form.name.data,
+        return save_centre(actor=current_user, centre=centre, name=form.name.data,
                                    province_ids=form.provinces.data or [],
                                    places_text=form.places.data)
     except ValidationFailed as error:
@@ -82,12 +83,14 @@ def centre_list():
                        centres=centres.centres_overview(actor=current_user))
 
 
-def _centre_page(centre, form=None, invite_form=None, revoke_form=None, status=200):
+def _centre_page(centre, form=None, invite_form=None, revoke_form=None, revoking=None,
+                 status=200):
+    """The centre's page; `revoking` is the membership whose refused revocation it shows."""
     page = render_template(
         "administration/centre.html", centre=centre, form=form or _centre_form(centre),
         invite_form=invite_form or InviteModeratorForm(prefix="invite"),
-        revoke_form=revoke_form or RevokeModeratorForm(prefix="revoke"),
-        action_form=PortalForm(), moderators=moderators.moderators_of(centre),
+        revoke_form=revoke_form or RevokeModeratorForm(prefix="revoke"), revoking=revoking,
+        moderators=moderators.moderators_of(centre),
         invitations=moderators.open_invitations(centre))
     return page, status
 
@@ -156,32 +159,34 @@ def revoke_moderator(membership_id):
             flash(_("%(name)s no longer moderates for %(centre)s; their account is switched "
                     "off.", name=name, centre=centre.name), "success")
         return redirect(url_for("administration.centre", centre_id=centre.id))
-    return _centre_page(centre, revoke_form=form, status=422)
+    return _centre_page(centre, revoke_form=form, revoking=membership.id, status=422)
 
 
 @bp.route("/moderator-worden/<token>", methods=["GET", "POST"])
 def join(token):
     """The invited person makes their moderator's account (or gets a revoked one back)."""
     invitation = moderators.find_invitation(token)
-    state = moderators.invitation_state(actor=current_user, invitation=invitation)
     form = JoinAsModeratorForm(prefix="join")
-    returning = moderators.returning_account(invitation) if state == OPEN else None
-    if state != OPEN:
-        return render_template("administration/join.html", invitation=invitation, form=None,
-                               state=state, returning=None), LINK_STATUS[state]
-    if form.validate_on_submit():
+    state = moderators.invitation_state(actor=current_user, invitation=invitation)
+    if state == OPEN and form.validate_on_submit():
         try:
             user = moderators.accept_invitation(actor=current_user, token=token,
                                                 full_name=form.full_name.data,
                                                 password=form.password.data)
         except ValidationFailed as error:
             apply_errors(form, error)
+            # used or revoked a moment ago: say so, as for any link that no longer works
+            state = moderators.invitation_state(actor=current_user, invitation=invitation)
         else:
             sign_in(user)
             flash(_("Welcome! You moderate for %(centre)s.",
                     centre=invitation.organisation.name), "success")
             return redirect(url_for("moderation.queue"))
-    elif returning is not None and request.method == "GET":
+    if state != OPEN:
+        return render_template("administration/join.html", invitation=invitation, form=None,
+                               state=state, returning=None), LINK_STATUS[state]
+    returning = moderators.returning_account(invitation)
+    if returning is not None and request.method == "GET":
         form.full_name.data = returning.full_name
     return render_form("administration/join.html", form, invitation=invitation, state=state,
                        returning=returning)

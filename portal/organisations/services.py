@@ -10,6 +10,7 @@ from portal.geo.models import Province
 from portal.geo.services import resolve_place
 from portal.i18n import gettext as _
 from portal.labels import SCHOOL_STAGES
+from portal.organisations.centres import save_centre
 from portal.organisations.models import (
     APPROVED,
     PENDING,
@@ -216,21 +217,11 @@ def uncovered_provinces():
         select(Province).where(Province.id.not_in(covered)).order_by(Province.code)))
 
 
-def create_technocentrum(*, actor, name, provinces, place=None):
-    """The administrator sets up a regional Technocentrum and the provinces it works in."""
-    security.require_role(actor, security.ADMIN)
-    name = clean_text(name or "")
-    if not name:
-        raise ValidationFailed({"name": _("Enter a name.")})
-    if not provinces:
-        raise ValidationFailed({"provinces": _("Choose at least one province.")})
-    centre = Technocentrum(name=name, provinces=list(provinces), place=place,
-                           status=APPROVED)
-    db.session.add(centre)
-    record_event(actor, "technocentrum.created", centre,
-                 provinces=[p.code for p in provinces])
-    db.session.commit()
-    return centre
+def create_technocentrum(*, actor, name, provinces):
+    """The administrator sets up a regional Technocentrum working in these provinces (the
+    demo data and the tests; the administrator's page adds places besides: centres.py)."""
+    return save_centre(actor=actor, name=name, province_ids=[p.id for p in provinces],
+                       places_text="")
 
 
 def add_member(*, actor, organisation, user, is_owner=False):

@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from portal import security
@@ -140,12 +140,42 @@ def members_of(*, actor, organisation):
 def open_invitations_of(*, actor, organisation):
     """Invitations not yet used, revoked or expired; only the owner sends and sees them."""
     security.require(is_owner(actor, organisation), "only the owner sees invitations")
+    return open_invitations(organisation)
+
+
+def open_at(now):
+    """SQL: an invitation that can still be used at `now`."""
+    return and_(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now)
+
+
+def open_invitations(organisation):
+    """The organisation's invitations not yet used, revoked or expired, oldest first (for
+    the pages that may show them: the team's owner, the administrator's centre page)."""
     return list(db.session.scalars(
         select(Invitation).where(Invitation.organisation_id == organisation.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None),
-                                 Invitation.expires_at > utcnow())
+                                 open_at(utcnow()))
         .order_by(Invitation.created_at, Invitation.id)))
+
+
+def claim_invitation(invitation, now, user_id=None):
+    """Use the invitation up, if it is still open: one conditional UPDATE, so of two uses at
+    the same moment one claims it and the other is told (False)."""
+    result = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, open_at(now))
+        .values(accepted_at=now, accepted_by_id=user_id)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def withdraw_invitation(invitation):
+    """Revoke the invitation unless it was used or revoked already (False then)."""
+    result = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id,
+                                 Invitation.accepted_at.is_(None),
+                                 Invitation.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 # Invitations -------------------------------------------------------------------------------
@@ -165,8 +195,7 @@ def invite_member(*, actor, organisation, email):
         _refuse({"email": _("This colleague is already a member of your team.")})
     waiting = db.session.scalar(select(Invitation.id).where(
         Invitation.organisation_id == organisation.id, Invitation.email == email,
-        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-        Invitation.expires_at > utcnow()))
+        open_at(utcnow())))
     if waiting is not None:
         _refuse({"email": _("An invitation to this address is still open. Revoke it to make "
                             "a new link.")})
@@ -185,24 +214,20 @@ def invite_member(*, actor, organisation, email):
 def revoke_invitation(*, actor, invitation):
     """The owner withdraws an invitation that has not been used."""
     _claim_ownership(actor, invitation.organisation)
-    result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not withdraw_invitation(invitation):
         _refuse({"": _("This invitation has been used or revoked already.")})
     record_event(actor, "membership.invitation_revoked", invitation.organisation,
                  invitation_id=invitation.id)
     db.session.commit()
 
 
-def find_invitation(token):
+def find_invitation(token, to_moderate=False):
     """The invitation of a link, whatever its state; NotFound for a token nobody made, and for
-    a moderator's invitation (administration/moderators.py has its own page)."""
+    an invitation of the other kind: a team's, or (to_moderate) a Technocentrum's, which
+    administration/moderators.py opens on a page of its own."""
     invitation = db.session.scalar(select(Invitation).where(
         Invitation.token_hash == hash_token(token or "")))
-    if invitation is None or invitation.organisation.kind == "technocentrum":
+    if invitation is None or (invitation.organisation.kind == "technocentrum") != to_moderate:
         raise NotFound("invitation")
     return invitation
 
@@ -237,14 +262,7 @@ def accept_invitation(*, actor, token):
     if state != OPEN:
         raise InvitationRefused(state)
     organisation = invitation.organisation
-    now = utcnow()
-    result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id,
-                                 Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None), Invitation.expires_at > now)
-        .values(accepted_at=now, accepted_by_id=actor.id)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # used or revoked a moment ago
+    if not claim_invitation(invitation, utcnow(), actor.id):  # used or revoked a moment ago
         db.session.rollback()
         raise InvitationRefused(USED)
     membership = Membership(user=actor, organisation=organisation, is_owner=False)

@@ -17,6 +17,7 @@ from portal.geo.models import Province
 from portal.matching.weights import DEFAULT_WEIGHTS, save_weights, weights_for_school
 from portal.moderation.figures import Period, headline
 from portal.moderation.services import can_moderate, moderation_queue
+from portal.organisations.centres import save_centre
 from portal.organisations.models import Membership, Technocentrum
 from portal.organisations.regions import Region, centres_covering
 from portal.organisations.team_models import Invitation
@@ -41,7 +42,7 @@ def events(action):
 def test_the_administrator_sets_up_a_centre_with_provinces_and_a_place_besides(make):
     admin = factories.admin()
 
-    centre = centres.save_centre(actor=admin, name="Techniek Rivierenland",
+    centre = save_centre(actor=admin, name="Techniek Rivierenland",
                                  province_ids=province_ids("NL-GE"),
                                  places_text="Gorinchem\n\n  Gorinchem \n")
 
@@ -58,7 +59,7 @@ def test_a_place_besides_puts_its_companies_in_that_centres_region(make):
     company = factories.company(place="Bergen op Zoom", approved=False)
     assert not can_moderate(moderator, company)
 
-    centres.save_centre(actor=admin, centre=zeeland, name=zeeland.name,
+    save_centre(actor=admin, centre=zeeland, name=zeeland.name,
                         province_ids=province_ids("NL-ZE"), places_text="Bergen op Zoom")
 
     assert can_moderate(moderator, company)
@@ -73,7 +74,7 @@ def test_a_place_besides_puts_its_companies_in_that_centres_region(make):
 def test_a_centre_naming_the_place_goes_before_one_covering_its_province(make):
     admin = factories.admin()
     brabant = factories.technocentrum(("NL-NB",), name="Brabant")
-    zeeland = centres.save_centre(actor=admin, name="Zeeland", province_ids=province_ids("NL-ZE"),
+    zeeland = save_centre(actor=admin, name="Zeeland", province_ids=province_ids("NL-ZE"),
                                   places_text="Bergen op Zoom")
     school = factories.school(place="Bergen op Zoom")
 
@@ -112,7 +113,7 @@ def test_bad_input_changes_nothing(make, fields, field, message):
               **fields}
 
     with pytest.raises(ValidationFailed) as refused:
-        centres.save_centre(actor=admin, centre=centre, **values)
+        save_centre(actor=admin, centre=centre, **values)
 
     assert set(refused.value.errors) == {field}
     assert message in refused.value.errors[field]
@@ -125,7 +126,7 @@ def test_two_centres_cannot_share_a_name(make):
     factories.technocentrum(("NL-ZE",), name="Techniek Zeeland")
 
     with pytest.raises(ValidationFailed) as refused:
-        centres.save_centre(actor=factories.admin(), name="techniek zeeland",
+        save_centre(actor=factories.admin(), name="techniek zeeland",
                             province_ids=province_ids("NL-UT"), places_text="")
 
     assert set(refused.value.errors) == {"name"}
@@ -139,7 +140,7 @@ def test_only_the_administrator_keeps_the_centres(make, role):
     centre = factories.technocentrum(("NL-ZE",), name="Zeeland")
 
     with pytest.raises(NotAllowed):
-        centres.save_centre(actor=person, centre=centre, name="Ander",
+        save_centre(actor=person, centre=centre, name="Ander",
                             province_ids=province_ids("NL-ZE"), places_text="")
     with pytest.raises(NotAllowed):
         centres.coverage(actor=person)
@@ -165,7 +166,7 @@ def test_coverage_names_the_places_with_companies_no_centre_covers(make):
     assert "NL-NB" in [p.code for p in found.provinces]
     assert "NL-ZE" not in [p.code for p in found.provinces]
 
-    centres.save_centre(actor=admin, centre=zeeland, name=zeeland.name,
+    save_centre(actor=admin, centre=zeeland, name=zeeland.name,
                         province_ids=province_ids("NL-ZE"), places_text=breda.place.label)
     assert centres.coverage(actor=admin).places == []
 
@@ -176,6 +177,25 @@ def test_a_centre_without_moderators_covers_nothing_yet(make):
     factories.company(place="Vlissingen", approved=False)
 
     assert [row.place.name for row in centres.coverage(actor=admin).places] == ["Vlissingen"]
+
+
+def test_a_place_one_centre_names_in_anothers_province_is_named(make):
+    admin = factories.admin()
+    brabant = factories.technocentrum(("NL-NB",), name="Brabant")
+    zeeland = save_centre(actor=admin, name="Zeeland", province_ids=province_ids("NL-ZE"),
+                          places_text="Bergen op Zoom")
+
+    [(place, naming, others)] = centres.coverage(actor=admin).named
+
+    assert (place.name, naming, [c.id for c in others]) == ("Bergen op Zoom", zeeland.name,
+                                                            [brabant.id])
+
+
+def test_two_centres_setting_up_the_same_name_through_the_demo_path_are_refused_too(make):
+    factories.technocentrum(("NL-ZE",), name="Zeeland")
+
+    with pytest.raises(ValidationFailed):
+        factories.technocentrum(("NL-UT",), name="zeeland")
 
 
 def test_shared_provinces_are_named(make):
@@ -306,9 +326,28 @@ def test_revoking_a_moderator_switches_the_account_off_and_tells_them(make):
     assert event.details == {"user_id": moderator.id, "reason": "Werkt niet meer bij het centrum."}
 
 
+def test_an_address_that_became_another_account_cannot_use_the_link(make):
+    centre = factories.technocentrum(("NL-ZE",))
+    invitation, token, _ = invite(centre, email="later.docent@example.nl")
+    factories.user(security.TEACHER, email="later.docent@example.nl")
+
+    assert moderators.invitation_state(actor=None, invitation=invitation) == "address_taken"
+    with pytest.raises(ValidationFailed):
+        moderators.accept_invitation(actor=None, token=token, full_name="Iemand",
+                                     password=PASSWORD)
+    assert moderators.invitation_state(actor=None, invitation=invitation) == "address_taken"
+    assert db.session.get(User, invitation_user(invitation)).role == security.TEACHER
+
+
+def invitation_user(invitation):
+    return db.session.scalar(select(User.id).where(User.email == invitation.email))
+
+
 def test_a_revoked_moderator_invited_again_gets_the_account_back(make):
     centre = factories.technocentrum(("NL-ZE",))
     moderator = factories.moderator(centre)
+    moderator.calendar_token_hash = "0" * 64
+    db.session.commit()
     [membership] = moderators.moderators_of(centre)
     moderators.revoke_moderator(actor=factories.admin(), centre=centre, membership=membership)
     other = factories.technocentrum(("NL-UT",))
@@ -319,6 +358,7 @@ def test_a_revoked_moderator_invited_again_gets_the_account_back(make):
                                         password=PASSWORD)
 
     assert user.id == moderator.id and user.is_active and user.full_name == "Weer Terug"
+    assert user.calendar_token_hash is None  # the feed address of before stays dead
     assert db.session.scalar(select(Membership.organisation_id).where(
         Membership.user_id == user.id)) == other.id
 
@@ -335,6 +375,18 @@ def test_a_moderator_of_another_centre_cannot_be_taken_through_this_one(make):
         moderators.revoke_moderator(actor=factories.admin(), centre=centre,
                                     membership=membership)
     assert moderators.moderators_of(other) != []
+
+
+def test_only_a_moderators_membership_is_revoked(make):
+    centre = factories.technocentrum(("NL-ZE",))
+    admin = factories.admin()
+    db.session.add(Membership(user=admin, organisation=centre))  # never made by the pages
+    db.session.commit()
+    [membership] = moderators.moderators_of(centre)
+
+    with pytest.raises(ValidationFailed):
+        moderators.revoke_moderator(actor=admin, centre=centre, membership=membership)
+    assert db.session.get(User, admin.id).is_active
 
 
 def test_the_invitation_is_one_per_address_across_centres(make):

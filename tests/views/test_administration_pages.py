@@ -220,3 +220,34 @@ def test_nobody_but_the_administrator_reaches_the_pages(client, make, role):
 
     for url in ("/beheer", "/beheer/technocentra", f"/beheer/technocentra/{centre.id}"):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_join_page_says_when_the_address_has_another_account_by_now(client, make):
+    from portal.administration import moderators
+
+    centre = make.technocentrum(("NL-ZE",))
+    _invitation, token = moderators.invite_moderator(actor=make.admin(), centre=centre,
+                                                     email="later@example.nl")
+    make.user(security.TEACHER, email="later@example.nl")
+
+    page = client.get(f"/moderator-worden/{token}")
+
+    assert page.status_code == 409 and "later@example.nl" in text(page)
+    assert 'id="join-password"' not in text(page)
+
+
+def test_a_refused_revocation_opens_that_moderators_form_with_the_message(admin_client, make):
+    centre = make.technocentrum(("NL-ZE",))
+    first, second = make.moderator(centre), make.moderator(centre)
+    membership = find(Membership, Membership.user_id == second.id)
+    url = f"/beheer/technocentra/{centre.id}"
+
+    response = submit(admin_client, url, {"revoke-reason": "x" * 2001},
+                      action=f"/beheer/moderatoren/{membership.id}/intrekken", strict=False)
+
+    assert response.status_code == 422
+    assert field_error(response, f"revoke-reason-{membership.id}")
+    html = text(response)
+    assert html.count("<details class=\"mt-2\" open>") == 1
+    assert html.count('id="csrf_token"') == 0  # each row's token without an id of its own
+    assert find(User, User.id == second.id).is_active and find(User, User.id == first.id)
