@@ -138,6 +138,12 @@ BOOKED = "booked"        # the school took the room: booking_id
 EXPIRED = "expired"      # the offer passed unanswered; the next in line was offered the room
 LEFT = "left"            # the school left the line, or declined the offered room
 CLOSED = "closed"        # the date passed or the offer ended
+# Why an entry was CLOSED (WaitlistEntry.closed_why), written with the status: its date began
+# while it waited (room never came free for it); the company withdrew the offer; the offer
+# ended otherwise (no longer published or paused) before the date; nobody was left at the
+# school to be offered room.
+DATE_BEGAN, OFFER_WITHDRAWN, OFFER_ENDED = "date_began", "offer_withdrawn", "offer_ended"
+NOBODY_AT_SCHOOL = "nobody_at_school"
 
 
 class WaitlistEntry(TimestampMixin, Base):
@@ -164,6 +170,9 @@ class WaitlistEntry(TimestampMixin, Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id",
                                                               ondelete="SET NULL"))
+    # Why it was CLOSED (DATE_BEGAN, OFFER_WITHDRAWN, OFFER_ENDED, NOBODY_AT_SCHOOL); None
+    # otherwise, and for entries closed before this column.
+    closed_why: Mapped[str | None] = mapped_column(String(20))
 
     slot = relationship("Slot")
     school = relationship("School")

@@ -47,7 +47,6 @@ class EmptySearch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(index=True)
-    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), index=True)
     # {"type": code, "sector": code, "level": code, "km": n, "group": n, "from": ISO date,
     #  "until": ISO date, "words": text}: only the filters the search used, in KEYS' order
@@ -73,7 +72,7 @@ def filters_of(*, offer_type=None, sector_code=None, level_code=None, max_km=Non
 
 def note_empty_search(filters, place=None, today=None):
     """Write one search that found nothing (`filters` from filters_of; `place`: where it was
-    searched from, anything with `id` and `province_id`, or None): one INSERT, no ORM object.
+    searched from, anything with `id`, or None): one INSERT, no ORM object.
 
     The page's reads are committed first and the INSERT in a transaction of its own: on SQLite
     a transaction that has read cannot wait for the write lock (portal/db.py, _sqlite_begin),
@@ -87,8 +86,7 @@ def note_empty_search(filters, place=None, today=None):
         session.commit()
         session.execute(insert(EmptySearch).values(
             day=today or local_today(), filters=filters,
-            place_id=place.id if place is not None else None,
-            province_id=place.province_id if place is not None else None))
+            place_id=place.id if place is not None else None))
         session.commit()
     finally:
         session.expire_on_commit = expiring

@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from portal.bookings.bus.models import BOOKED, BusRide
 from portal.bookings.models import (
     CLOSED,
+    DATE_BEGAN,
     NO_ROOM,
     Booking,
     BookingMessage,
@@ -37,7 +38,6 @@ from portal.extensions import db
 from portal.geo.models import Place, Province
 from portal.matching.empty_searches import EmptySearch
 from portal.offers.models import SHOWN, Offer, Slot, offer_levels, offer_sectors
-from portal.offers.models import WITHDRAWN as OFFER_WITHDRAWN
 from portal.organisations.models import REJECTED, Company, Organisation
 from portal.taxonomy.codes import APPRENTICESHIP, INTERNSHIP
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
@@ -329,10 +329,11 @@ def ended_requests(period, region, by):
     """Per offer type or sector (an offer with two sectors counts in both): the requests made
     in the period, how many of them were declined or withdrawn, and how many of those for lack
     of room (the company said so declining, or the school withdrawing); beside them the
-    waiting-list entries made in the period that closed without room ever coming free for
-    them (the date began while they waited; not when the offer was withdrawn). A request or
-    entry counts in a region when its school or the offer's company lies there. Most for lack
-    of room first."""
+    waiting-list entries made in the period that closed because their date began while they
+    waited, never offered room (WaitlistEntry.closed_why, written as they closed: not those
+    closed as the offer was withdrawn or ended, nor for nobody left at the school). A request
+    or entry counts in a region when its school or the offer's company lies there. Most for
+    lack of room first."""
     key = {BY_TYPE: Offer.offer_type, BY_SECTOR: offer_sectors.c.sector_id}[by]
     ended = Booking.status.in_((DECLINED, REQUEST_WITHDRAWN))
     requests = (select(key, func.count(Booking.id),
@@ -344,8 +345,9 @@ def ended_requests(period, region, by):
     waiting = (select(key, func.count(WaitlistEntry.id)).select_from(WaitlistEntry)
                .join(Slot, Slot.id == WaitlistEntry.slot_id)
                .join(Offer, Offer.id == Slot.offer_id)
-               .where(WaitlistEntry.status == CLOSED, WaitlistEntry.offered_at.is_(None),
-                      Offer.status != OFFER_WITHDRAWN, _made_in(WaitlistEntry.created_at, period))
+               .where(WaitlistEntry.status == CLOSED, WaitlistEntry.closed_why == DATE_BEGAN,
+                      WaitlistEntry.offered_at.is_(None),
+                      _made_in(WaitlistEntry.created_at, period))
                .group_by(key))
     if by == BY_SECTOR:
         requests = requests.join(offer_sectors, offer_sectors.c.offer_id == Offer.id)

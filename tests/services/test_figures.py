@@ -337,6 +337,7 @@ def endings(make):
     from portal.bookings import counter
     from portal.bookings import services as bookings
     from portal.bookings.models import NO_ROOM, OTHER_REASON
+    from portal.offers.models import Offer
 
     zeeland = make.company(place="Vlissingen")
     utrecht = make.company(place="Utrecht")
@@ -391,10 +392,31 @@ def endings(make):
     withdraw_offer(actor=make.owner_of(zeeland), offer=gone, reason="Machine stuk.")
     late = waitlist_join(make, full_slot, teachers[4])
     _asked_long_ago(late)
+    # room comes free for a school where nobody is left to be offered it: closed, not for
+    # lack of room
+    emptied = make.offer(zeeland, slot_capacity=20, title="Niemand meer")
+    emptied_booking = make.accepted(make.booking(emptied, teachers[3], group_size=20))
+    alone = [make.owner_of(make.school(place=p)) for p in ("Goes", "Vlissingen")]
+    nobody = [waitlist_join(make, emptied.slots[0], who) for who in alone]
+    for who in alone:
+        who.is_active = False
+    db.session.commit()
+    bookings.cancel_booking(actor=make.owner_of(zeeland), booking=emptied_booking,
+                            message="De hal is dicht.")
+    # an offer that ended before its date (archived by hand): its line closes, not for room
+    ended = make.offer(zeeland, slot_capacity=20, title="Afgelopen")
+    later_slot = make.slot(ended, capacity=20, days=21)
+    make.accepted(make.booking(ended, teachers[3], group_size=20, slot_id=later_slot.id))
+    ended_line = waitlist_join(make, later_slot, teachers[0])
+    db.session.execute(Offer.__table__.update().where(Offer.id == ended.id)
+                       .values(status="archived"))
+    db.session.commit()
     # the date begins while the others wait: their line closes without room
     expire_offers(now=slot_start(full_slot) + timedelta(minutes=1))
+    # the company withdraws the offer after its date began: those schools still found no room
+    withdraw_offer(actor=make.owner_of(zeeland), offer=full, reason="Wij stoppen ermee.")
     return {"closed": [entries[0], entries[2], late], "left": entries[1],
-            "withdrawn": withdrawn_line}
+            "withdrawn": withdrawn_line, "nobody": nobody, "ended": ended_line}
 
 
 def _sector(code):
@@ -436,8 +458,8 @@ def _ended_by_hand(period, province_code, by):
             row[2] += ended and booking.end_reason == "no_room"
     for entry in db.session.scalars(select(WaitlistEntry)):
         offer = entry.slot.offer
-        if entry.status != "closed" or entry.offered_at is not None \
-                or offer.status == "withdrawn" or not made_in(entry) \
+        if entry.status != "closed" or entry.closed_why != "date_began" \
+                or entry.offered_at is not None or not made_in(entry) \
                 or not in_region(entry.school, offer):
             continue
         for key in keys(offer):
@@ -475,11 +497,18 @@ def test_what_counts_as_no_room(endings):
     assert (visit.ended, visit.no_room) == (5, 3)
     assert (lesson.requests, lesson.ended, lesson.no_room) == (3, 2, 1)
     assert (internship.ended, internship.no_room) == (1, 1)
-    # two schools whose date began in line (the third joined before the period; the one
-    # that left and the one whose offer was withdrawn do not count)
+    # two schools whose date began in line, though the offer was withdrawn after (the third
+    # joined before the period; the one that left, the one whose offer was withdrawn or ended
+    # before the date and the one whose school had nobody left do not count)
     assert visit.waitlist_closed == 2
+    db.session.expire_all()
     closed = endings["closed"]
-    assert {e.status for e in closed} == {"closed"}
+    assert {(e.status, e.closed_why) for e in closed} == {("closed", "date_began")}
+    assert [(e.status, e.closed_why) for e in (endings["withdrawn"], endings["ended"],
+                                                *endings["nobody"])] == [
+        ("closed", "offer_withdrawn"), ("closed", "offer_ended"),
+        ("closed", "nobody_at_school"), ("closed", "nobody_at_school")]
+    assert closed[0].slot.offer.status == "withdrawn"
 
 
 def test_no_room_outside_the_period_or_region_is_not_counted(endings):

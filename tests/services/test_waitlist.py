@@ -450,6 +450,7 @@ def test_room_is_not_held_for_a_school_where_nobody_would_read_the_offer(make):
     assert [m.user_id for m in mails("waitlist.offered")] == [next_in_line.requested_by_id]
     [closed] = events("waitlist.closed")
     assert (closed.details["entries"], closed.details["why"]) == ([gone.id], "nobody_at_school")
+    assert state(gone).closed_why == "nobody_at_school"  # not a date that found no room
 
 
 def test_another_member_of_the_school_gets_the_offer_when_the_teacher_left(make):
@@ -556,7 +557,8 @@ def test_entries_of_a_date_that_began_are_closed(make):
     [lapsed] = mails("waitlist.expired")
     assert "/wachtlijst/datum/" not in lapsed.body_text  # the date has begun
     [closed] = events("waitlist.closed")
-    assert closed.details == {"entries": [waiting.id], "why": "ended"}
+    assert closed.details == {"entries": [waiting.id], "why": "date_began"}
+    assert (state(waiting).closed_why, state(offered).closed_why) == ("date_began", None)
     assert waitlist.expire_offers(now=start) == 0
 
 
@@ -571,6 +573,7 @@ def test_withdrawing_the_offer_closes_its_lines(make):
 
     assert {e.id for e in closed} == {offered.id, waiting.id}
     assert [state(e).status for e in (offered, waiting)] == ["closed", "closed"]
+    assert {state(e).closed_why for e in (offered, waiting)} == {"offer_withdrawn"}
     assert taken(slot) == 6
     told = mails("waitlist.closed")
     assert {m.user_id for m in told} == {offered.requested_by_id, waiting.requested_by_id}
@@ -585,7 +588,19 @@ def test_a_withdrawn_offer_left_with_entries_is_cleaned_up_by_the_run(make):
     db.session.commit()
 
     assert waitlist.expire_offers(now=NOW) == 1
-    assert state(entry).status == "closed"
+    assert (state(entry).status, state(entry).closed_why) == ("closed", "offer_ended")
+
+
+def test_an_entry_whose_date_began_is_closed_as_such_whatever_became_of_the_offer(make):
+    """The run closes it after the offer ended too (archived the night after its last date,
+    the run having missed the start): its date still began while it waited."""
+    offer, slot = full_date(make)
+    entry = join(make, slot)
+    offer.status = "archived"
+    db.session.commit()
+
+    assert waitlist.expire_offers(now=waitlist.slot_start(slot) + timedelta(hours=1)) == 1
+    assert (state(entry).status, state(entry).closed_why) == ("closed", "date_began")
 
 
 def test_lists_for_the_pages(make):

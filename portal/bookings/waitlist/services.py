@@ -18,8 +18,12 @@ from portal.bookings.calendar import booking_ics
 from portal.bookings.models import (
     BOOKED,
     CLOSED,
+    DATE_BEGAN,
     EXPIRED,
     LEFT,
+    NOBODY_AT_SCHOOL,
+    OFFER_ENDED,
+    OFFER_WITHDRAWN,
     OFFERED,
     WAITING,
     Booking,
@@ -163,7 +167,7 @@ def offer_freed_room(slot_id, *, now):
         if not school_people(entry):
             # Nobody at the school would read the offer (no active member left): holding the
             # room for 48 hours would only keep it from the next school in line.
-            _close([entry], why="nobody_at_school")
+            _close([entry], why=NOBODY_AT_SCHOOL)
             continue
         if not hold(slot_id, needed):
             room = room_now(slot_id)  # taken at this very moment by someone else
@@ -291,7 +295,9 @@ def expire_offers(*, now=None):
 
 
 def _close_ended(now):
-    """Close the entries of dates that have begun and of offers that ended."""
+    """Close the entries of dates that have begun (DATE_BEGAN: room never came free for them,
+    whatever became of the offer since) and of offers that ended before their date
+    (OFFER_ENDED)."""
     rows = db.session.execute(
         select(WaitlistEntry, Slot, Offer.status).join(Slot, Slot.id == WaitlistEntry.slot_id)
         .join(Offer, Offer.id == Slot.offer_id)
@@ -299,9 +305,10 @@ def _close_ended(now):
                (Slot.day <= now.astimezone(PORTAL_TIMEZONE).date())
                | Offer.status.not_in((PUBLISHED, PAUSED)))
         .order_by(WaitlistEntry.id)).all()
+    began = [entry for entry, slot, _status in rows if slot_start(slot) <= now]
     ended = [entry for entry, slot, status in rows
-             if status not in (PUBLISHED, PAUSED) or slot_start(slot) <= now]
-    return len(_close(ended, why="ended"))
+             if status not in (PUBLISHED, PAUSED) and slot_start(slot) > now]
+    return len(_close(began, why=DATE_BEGAN)) + len(_close(ended, why=OFFER_ENDED))
 
 
 def _offer_standing_room(now):
@@ -315,12 +322,14 @@ def _offer_standing_room(now):
 
 
 def _close(entries, why):
-    """CLOSED for each entry still waiting or offered (room held given back); one audit event
-    per offer. Returns the entries closed."""
+    """CLOSED for each entry still waiting or offered (room held given back), with `why` in
+    the same UPDATE (the figures count the entries whose date began); one audit event per
+    offer. Returns the entries closed."""
     closed = []
     for entry in entries:
         current, held, slot_id = entry.status, entry.room_held, entry.slot_id
-        if current not in ACTIVE or not move(entry, current, CLOSED, room_held=0):
+        if current not in ACTIVE or not move(entry, current, CLOSED, room_held=0,
+                                             closed_why=why):
             continue
         if current == OFFERED:
             release(slot_id, held)
@@ -340,7 +349,7 @@ def close_waitlist_for_offer(offer_id, *, now):
         Slot, Slot.id == WaitlistEntry.slot_id).where(
         Slot.offer_id == offer_id, WaitlistEntry.status.in_(ACTIVE))
         .order_by(WaitlistEntry.id)).all()
-    closed = _close(entries, why="offer_withdrawn")
+    closed = _close(entries, why=OFFER_WITHDRAWN)
     reason = db.session.scalar(select(Offer.status_reason).where(Offer.id == offer_id))
     for entry in closed:
         if slot_start(entry.slot) > now:
