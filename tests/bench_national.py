@@ -54,6 +54,7 @@ def run_database(kind, offers, seed, count, fresh, rounds, seconds, http):
             result["search"] = time_searches(searches, codes)
             print(f"{kind}: searches done in {time.perf_counter() - began:.0f} s", flush=True)
             result["figures"] = time_figures()
+            result["coverage"] = time_coverage()
             db.session.remove()
         fields = bench_http.form_fields(app)
         with app.app_context():
@@ -87,6 +88,26 @@ def time_figures():
     return {"p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
 
 
+class _Administrator:
+    """The administrator as the services see one (the set has no accounts to sign in)."""
+
+    role, is_active, is_authenticated, id = "admin", True, True, None
+
+
+def time_coverage():
+    """The administrator's overview (/beheer): where no Technocentrum works, counted over every
+    company and school of the set, and the centres with their moderators: p50 and max in ms."""
+    from portal.administration import centres
+
+    times = []
+    for _ in range(FIGURE_RUNS):
+        began = time.perf_counter()
+        centres.coverage(actor=_Administrator())
+        centres.centres_overview(actor=_Administrator())
+        times.append((time.perf_counter() - began) * 1000)
+    return {"p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
+
+
 def _cell(result, row):
     s, h = result.get("search", {}), result.get("http") or {}
     if row == "offers":
@@ -104,8 +125,8 @@ def _cell(result, row):
         return f"{s['statements_min']}-{s['statements_max']}"
     if row == "nothing":
         return f"{s['found_nothing']} of {s['timed']} (errors {s['errors']})"
-    if row == "figures_country":
-        f = result.get("figures") or {}
+    if row in ("figures_country", "coverage"):
+        f = result.get("figures" if row == "figures_country" else "coverage") or {}
         return f"{f.get('p50_ms')} / {f.get('max_ms')}"
     if row == "found":
         return f"{s['median_found']}"
@@ -136,6 +157,7 @@ ROWS = [("offers", "offers"), ("data", "data set"),
         ("statements", "SQL statements per search"), ("nothing", "searches that found nothing"),
         ("found", "median number found"),
         ("figures_country", "figures of the country, school year p50 / max (ms)"),
+        ("coverage", "administration overview (coverage) p50 / max (ms)"),
         ("search", "search page, req/s (p50 / p95)"),
         ("trivial", "trivial page, req/s (p50 / p95)"),
         ("ratio", "search page : trivial page"),
