@@ -1,10 +1,13 @@
-"""Searches that found nothing: what was asked for and where, never who asked.
+"""Searches that found nothing: what was asked for, never who asked.
 
-When a search with at least one filter chosen (or words typed) finds no offer at all, the
-search page writes one row: the day, the place searched from (a teacher's school's place; a
-visitor has none, the search form asks no place of them) with its province, and the filters as
-JSON. No user, no school, no address: a Technocentrum reads what its region asks for and nobody
-offers (the figures, portal/moderation/figures.py), not who asked it.
+When a school's search (a teacher's, signed in with a school) with at least one filter chosen
+(or words typed) finds no offer at all, the search page writes one row: the day, the place of
+the school (only to know which region it belongs to: the figures neither show nor export it,
+they group the searches by their filters), and the filters as JSON. No user, no school, no
+address: a Technocentrum reads what its region's schools ask for and nobody offers (the
+figures, portal/moderation/figures.py), not who asked it. A visitor's searches (anyone not
+signed in as a school's teacher, bots among them) are not logged, nor a HEAD request: they are
+noise, and belong to no region.
 
 Only the empty case writes, with one INSERT; a search that finds something runs no statement
 more. A page of a search's results (the links carry `page`) is never logged again: only the
@@ -41,7 +44,8 @@ CHOSEN = (TYPE, SECTOR, LEVEL, GROUP, FROM, UNTIL, WORDS)
 
 
 class EmptySearch(Base):
-    """One search that found nothing: the day, where from, and the filters. Nothing of who."""
+    """One school's search that found nothing: the day, the school's place (for its region
+    only), and the filters. Nothing of who."""
 
     __tablename__ = "empty_searches"
 
@@ -71,8 +75,9 @@ def filters_of(*, offer_type=None, sector_code=None, level_code=None, max_km=Non
 
 
 def note_empty_search(filters, place=None, today=None):
-    """Write one search that found nothing (`filters` from filters_of; `place`: where it was
-    searched from, anything with `id`, or None): one INSERT, no ORM object.
+    """Write one search that found nothing (`filters` from filters_of; `place`: the place of
+    the school that searched, anything with `id`, or None for a school without one): one
+    INSERT, no ORM object.
 
     The page's reads are committed first and the INSERT in a transaction of its own: on SQLite
     a transaction that has read cannot wait for the write lock (portal/db.py, _sqlite_begin),

@@ -46,8 +46,9 @@ def search():
             wanted_on=form.wanted_on.data, wanted_until=form.wanted_until.data,
             page=request.args.get("page", 1, type=int)), school=school,
             weights=school.weights if school else DEFAULT_WEIGHTS, catalogue_ids=catalogue_ids)
-    if result is not None and result.total == 0 and "page" not in request.args:
-        # one INSERT, nothing more (and only here)
+    if result is not None and result.total == 0 and "page" not in request.args \
+            and school is not None and request.method == "GET":
+        # one INSERT, nothing more (and only here); a school's searches only
         _note_empty(form, school, sectors, levels)
     status = 200 if result is not None else 400
     # a page's link is this and its number: one url_for rather than one per page
@@ -58,15 +59,17 @@ def search():
 
 
 def _note_empty(form, school, sectors, levels):
-    """Log a search, as sent from its form, that found nothing (portal/matching/empty_searches):
-    its filters and the school's place; one INSERT, and nothing when no filter was chosen. A
-    page of results (`page` in the address) is a search already logged, never a new one."""
+    """Log a school's search, as sent from its form, that found nothing
+    (portal/matching/empty_searches): its filters and the school's place; one INSERT, and
+    nothing when no filter was chosen. A page of results (`page` in the address) is a search
+    already logged, never a new one. Visitors' searches (bots' among them) are not logged: they
+    are noise, and belong to no region."""
     filters = empty_searches.filters_of(
         offer_type=form.offer_type.data,
         sector_code=next((s.code for s in sectors if s.id == form.sector.data), None),
         level_code=next((lv.code for lv in levels if lv.id == form.level.data), None),
-        max_km=form.max_km.data if school is not None and school.place is not None else None,
+        max_km=form.max_km.data if school.place is not None else None,
         group_size=form.group_size.data, wanted_on=form.wanted_on.data,
         wanted_until=form.wanted_until.data, text=form.q.data)
     if filters is not None:
-        empty_searches.note_empty_search(filters, school.place if school is not None else None)
+        empty_searches.note_empty_search(filters, school.place)

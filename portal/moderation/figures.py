@@ -365,22 +365,21 @@ def ended_requests(period, region, by):
 
 @dataclass(frozen=True)
 class Unfound:
-    place_id: int | None  # where it was searched from (None: a visitor)
     filters: dict  # as portal/matching/empty_searches.py keeps them
     searches: int
 
 
 def empty_searches(period, region):
-    """The searches of the period that found nothing, grouped by where they were searched
-    from and their filters, most first. A region's are those searched from its places (a
-    teacher's school's place); the country's include the visitors', who search from nowhere."""
+    """The schools' searches of the period that found nothing, grouped by their filters (the
+    distance included), most first. A region's are those of the schools in its places; the
+    place itself is neither grouped by nor shown: in a village with one school it would name
+    the school."""
     searches = func.count(EmptySearch.id)
-    query = (select(EmptySearch.place_id, EmptySearch.filters, searches)
+    query = (select(EmptySearch.filters, searches)
              .where(EmptySearch.day >= period.first, EmptySearch.day <= period.last)
-             .group_by(EmptySearch.place_id, EmptySearch.filters))
+             .group_by(EmptySearch.filters))
     if region is not None:
         query = query.join(Place, Place.id == EmptySearch.place_id).where(region.holds(Place))
-    rows = [Unfound(place_id, filters, int(n))
-            for place_id, filters, n in db.session.execute(query)]
-    return sorted(rows, key=lambda row: (-row.searches, row.place_id or 0,
-                                         json.dumps(row.filters, sort_keys=True)))
+    rows = [Unfound(filters, int(n)) for filters, n in db.session.execute(query)]
+    return sorted(rows, key=lambda row: (-row.searches, json.dumps(row.filters,
+                                                                   sort_keys=True)))

@@ -144,13 +144,12 @@ def tables(period, region):
     by_place = figures.activities_by(period, region, figures.BY_PLACE)
     unfound = figures.empty_searches(period, region)
     places = {p.id: p.label for p in db.session.scalars(
-        select(Place).where(Place.id.in_({row.key for row in by_place}
-                                         | {row.place_id for row in unfound})))}
+        select(Place).where(Place.id.in_({row.key for row in by_place})))}
     counted = [_("Activities"), _("Pupils")]
     without_room = [_("Requests"), _("Declined or withdrawn"), _("Of them for lack of room"),
                     _("Waiting list closed without room")]
     searched = _Searched({s.code: localised_name(s) for s in all_of},
-                         {lv.code: localised_name(lv) for lv in levels_of}, places)
+                         {lv.code: localised_name(lv) for lv in levels_of})
     return {
         "soorten": (_("Activities by type"), [_("Type"), *counted],
                     named(figures.BY_TYPE, lambda code: str(offer_type_label(code)))),
@@ -181,11 +180,12 @@ def tables(period, region):
 
 
 class _Searched:
-    """A search that found nothing in words: "Gastles · Metaal · VMBO kader · Middelburg + 25
-    km", from the filters as portal/matching/empty_searches.py keeps them."""
+    """A search that found nothing in words: "Gastles · Metaal · VMBO kader · binnen 25 km",
+    from the filters as portal/matching/empty_searches.py keeps them (not where from: the
+    school's place is kept for the region only)."""
 
-    def __init__(self, sectors, levels, places):
-        self.sectors, self.levels, self.places = sectors, levels, places
+    def __init__(self, sectors, levels):
+        self.sectors, self.levels = sectors, levels
 
     def label(self, row):
         found = row.filters
@@ -196,10 +196,8 @@ class _Searched:
             parts.append(self.sectors.get(found["sector"], found["sector"]))
         if "level" in found:
             parts.append(self.levels.get(found["level"], found["level"]))
-        where = self.places.get(row.place_id) if row.place_id is not None else None
-        if where is not None:
-            parts.append(_("%(place)s + %(km)d km", place=where, km=found["km"])
-                         if found.get("km") else _("%(place)s, any distance", place=where))
+        parts.append(_("within %(km)d km", km=found["km"]) if found.get("km")
+                     else _("any distance"))
         if found.get("group"):
             parts.append(ngettext("%(num)d pupil", "%(num)d pupils", found["group"]))
         if found.get("from"):
@@ -209,7 +207,7 @@ class _Searched:
                 last=format_date(date.fromisoformat(found["until"]), "d MMM yyyy")))
         if found.get("words"):
             parts.append(f"“{found['words']}”")
-        return " · ".join(parts) or _("no filters")
+        return " · ".join(parts)
 
 
 @bp.get("/moderatie/cijfers")

@@ -1,6 +1,7 @@
-"""Searches that found nothing: one row with the day, the place searched from and the filters,
-and nothing of who searched; written only for a search sent from its form with something
-chosen, with one INSERT, and never for a search that found something."""
+"""Searches that found nothing: one row with the day, the place of the school that searched and
+the filters, and nothing of who searched; written only for a school's search (a teacher's, not
+a visitor's) sent from its form with something chosen, with one INSERT, and never for a search
+that found something."""
 from datetime import date, timedelta
 
 import pytest
@@ -56,10 +57,30 @@ def test_the_log_holds_nothing_of_who_searched():
         "id", "day", "place_id", "filters"}
 
 
-def test_a_visitors_search_has_no_place(client):
-    client.get(SEARCH_URL, query_string={"offer_type": "internship", "q": "robots"})
+def test_a_visitors_search_is_not_logged(client):
+    """Visitors (bots among them) are noise, and belong to no region."""
+    response = client.get(SEARCH_URL, query_string={"offer_type": "internship", "q": "robots"})
 
-    assert logged() == [(local_today(), None, {"type": "internship", "words": "robots"})]
+    assert response.status_code == 200 and "robots" in response.get_data(as_text=True)
+    assert logged() == []
+
+
+@pytest.mark.parametrize("role", ["company", "moderator"])
+def test_only_a_schools_user_is_logged(client, make, role):
+    login(client, make.owner_of(make.company()) if role == "company" else make.moderator())
+
+    client.get(SEARCH_URL, query_string={"q": "robots"})
+
+    assert logged() == []
+
+
+def test_a_head_request_is_not_logged(client, teacher):
+    login(client, teacher)
+
+    response = client.head(SEARCH_URL, query_string={"q": "robots"})
+
+    assert response.status_code == 200
+    assert logged() == []
 
 
 @pytest.mark.parametrize("query", [
@@ -146,3 +167,12 @@ def test_older_searches_are_removed_by_the_time_driven_work(app):
     assert "empty searches removed: 1" in lines
     assert [day for day, *_rest in logged()] == [kept_from, today]
     assert prune(db.session, today) == 0  # a second run finds nothing more
+
+
+def test_the_privacy_page_says_what_is_kept_and_whose(client):
+    client.get("/taal/en")
+
+    page = client.get("/privacy").get_data(as_text=True)
+
+    assert "the place of the school (only to know its region; it is not shown)" in page
+    assert "Searches by visitors who are not signed in are not kept." in page

@@ -129,8 +129,9 @@ def rowheader(label, *cells):
 
 @pytest.fixture
 def unmet(make, held):
-    """A guest lesson declined for lack of room in Zeeland and one in Utrecht; a search that
-    found nothing from a Zeeland school and one from an Utrecht school; a topsector."""
+    """A guest lesson declined for lack of room in Zeeland and one in Utrecht; searches that
+    found nothing from two Zeeland schools (the same one twice in Middelburg, once in Goes)
+    and one from an Utrecht school; a topsector."""
     from sqlalchemy import select
 
     from portal.bookings import services as bookings
@@ -153,14 +154,15 @@ def unmet(make, held):
     lesson = {"type": "guest_lesson", "sector": "metaal", "level": "vmbo_kb", "km": 25}
     for _ in range(2):
         note_empty_search(dict(lesson), place("Middelburg", "NL-ZE"))
+    note_empty_search(dict(lesson), place("Goes", "NL-ZE"))
     note_empty_search({"words": "drones", "km": 50}, place("Utrecht", "NL-UT"))
     db.session.add(Topsector(code="test_lens", name="Testlens", name_en="Test lens",
                              sectors=[sector_by_code("metaal")]))
     db.session.commit()
 
 
-ZEELAND_SEARCH = "Guest lesson · Metalworking · VMBO advanced · Middelburg (Zeeland) + 25 km"
-UTRECHT_SEARCH = "Utrecht (Utrecht) + 50 km · “drones”"
+ZEELAND_SEARCH = "Guest lesson · Metalworking · VMBO advanced · within 25 km"
+UTRECHT_SEARCH = "within 50 km · “drones”"
 
 
 def test_the_region_sees_what_found_no_room_and_nothing(client, make, zeeland, unmet):
@@ -174,8 +176,12 @@ def test_the_region_sees_what_found_no_room_and_nothing(client, make, zeeland, u
                      ("Of them for lack of room", 1),
                      ("Waiting list closed without room", 0)) in html
     assert "Requests that found no room, by sector" in html
-    assert rowheader(ZEELAND_SEARCH, ("Searches", 2)) in html
+    # grouped by what was searched for, not by the school's place, which is not shown
+    assert rowheader(ZEELAND_SEARCH, ("Searches", 3)) in html
     assert UTRECHT_SEARCH not in html  # another region's search
+    searches = text(client.get("/moderatie/cijfers/niets-gevonden.csv"))
+    assert ZEELAND_SEARCH in searches
+    assert "Middelburg" not in searches and "Goes" not in searches
 
 
 def test_another_regions_moderator_sees_only_their_own(client, make, zeeland, unmet):
@@ -213,7 +219,7 @@ def test_the_country_counts_every_region(client, make, zeeland, unmet):
     ("geen-plaats-sectoren", ["Sector", "Requests", "Declined or withdrawn",
                               "Of them for lack of room", "Waiting list closed without room"],
      ["Metalworking", "2", "1", "1", "0"]),
-    ("niets-gevonden", ["Searched for", "Searches"], [ZEELAND_SEARCH, "2"]),
+    ("niets-gevonden", ["Searched for", "Searches"], [ZEELAND_SEARCH, "3"]),
 ])
 def test_the_new_tables_export_as_csv(client, make, zeeland, unmet, name, header, first):
     login(client, make.moderator(zeeland))
@@ -248,7 +254,7 @@ def test_the_page_shows_the_most_frequent_searches_and_the_csv_all(client, make,
     rows = list(csv.reader(io.StringIO(text(
         client.get("/moderatie/cijfers/niets-gevonden.csv")).lstrip("\ufeff"))))
 
-    assert html.count("+ 50 km · “=woord") == SEARCHES_SHOWN
+    assert html.count("within 50 km · “=woord") == SEARCHES_SHOWN
     assert f"The {SEARCHES_SHOWN} most frequent of {SEARCHES_SHOWN + 1}" in html
-    assert rows[1] == ["Goes (Zeeland) + 50 km · “=woord000”", "2"]
+    assert rows[1] == ["within 50 km · “=woord000”", "2"]
     assert len(rows) == SEARCHES_SHOWN + 2
