@@ -5,9 +5,10 @@ Activities held and evaluated by both sides (pupils reached, of them girls), acr
 types, sectors, levels and the schools' places; some not held (a no-show, a cancellation) or
 declined; requests answered after an hour or after two weeks; internship, BBL and teacher
 placements offered, taken and asked for (more asked than offered in some sectors); Techniekbus
-rides with the pupils they carried; companies that registered over the months. Most of it in
-Zeeland and Flanders (Technocentrum Zeeland), some in Flevoland, Noord-Holland and Twente, so
-the country's figures differ from Zeeland's.
+rides with the pupils they carried; companies that registered over the months; schools that
+waited on a waiting list for a date that began before room came free, and schools' searches
+that found nothing. Most of it in Zeeland and Flanders (Technocentrum Zeeland), some in
+Flevoland, Noord-Holland and Twente, so the country's figures differ from Zeeland's.
 
 The use cases refuse dates in the past, so these rows are written directly, each as the use
 cases would have left it: the status and the room taken, who decided and when, the messages of
@@ -25,7 +26,7 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -33,10 +34,19 @@ from portal.bookings import rules
 from portal.bookings.bus import rules as bus_rules
 from portal.bookings.bus.models import Bus, BusRide
 from portal.bookings.bus.services import rules_of
-from portal.bookings.models import NO_ROOM, Booking, BookingMessage, Evaluation
+from portal.bookings.models import (
+    CLOSED,
+    DATE_BEGAN,
+    NO_ROOM,
+    Booking,
+    BookingMessage,
+    Evaluation,
+    WaitlistEntry,
+)
 from portal.db import PORTAL_TIMEZONE, utcnow
 from portal.extensions import db
 from portal.geo.distance import haversine_km
+from portal.matching.empty_searches import EmptySearch, filters_of
 from portal.moderation.figures import Period, school_year_of
 from portal.offers.models import ARCHIVED, PUBLISHED, Offer, Slot
 from portal.organisations.models import Membership, Organisation, Technocentrum
@@ -132,6 +142,36 @@ PLACE_ASKS = ["Wij hebben een gemotiveerde student voor deze plek.",
 PLACE_ACCEPTS = ["Welkom! De student kan zich op de eerste dag om 8 uur melden.",
                  "Akkoord, wij nemen contact op over het kennismakingsgesprek."]
 PLACES_GONE = "Alle plaatsen zijn al vergeven; probeert u het volgend jaar weer."
+WAITLIST_ASKS = ["Wij staan graag op de wachtlijst voor deze datum.",
+                 "Als er een plek vrijkomt, komen wij graag met de hele klas.", ""]
+# Schools in line for a company visit's date that began before room came free for them, in a
+# whole school year, per region (this year's part follows from the school days gone by).
+CLOSED_IN_LINE = {("NL-ZE", "BE-VLG"): 6}
+CLOSED_IN_LINE_ELSEWHERE = 1
+# What schools searched for and nobody offered: (stage, country, the search's filters), the
+# first ones asked most; the distance is a teacher's default unless it says otherwise. A
+# search of `dates` asks for a week some weeks after the day it was made.
+SEARCHES = [
+    ("vo", "NL", {"offer_type": TASTER_DAY, "sector_code": "maritiem", "level_code": "havo",
+                  "max_km": 25}),
+    ("po", "NL", {"offer_type": GUEST_LESSON, "level_code": "po_7_8", "text": "Drones"}),
+    ("vo", "NL", {"offer_type": COMPANY_VISIT, "sector_code": "luchtvaart",
+                  "level_code": "vmbo_kb", "group_size": 28}),
+    ("mbo", "NL", {"offer_type": INTERNSHIP, "sector_code": "procesindustrie",
+                   "level_code": "mbo_2", "max_km": 25}),
+    ("vo", "NL", {"text": "3D printen", "level_code": "vmbo_tl", "dates": True}),
+    ("po", "NL", {"offer_type": COMPANY_VISIT, "sector_code": "voedingsmiddelen",
+                  "level_code": "po_7_8", "max_km": 15}),
+    ("vo", "BE", {"offer_type": COMPANY_VISIT, "sector_code": "metaal",
+                  "level_code": "be_so_dubbel", "max_km": 15}),
+    ("mbo", "NL", {"offer_type": APPRENTICESHIP, "sector_code": "installatietechniek",
+                   "level_code": "mbo_3", "text": "warmtepomp"}),
+    ("vo", "NL", {"offer_type": GUEST_LESSON, "sector_code": "ict", "text": "cybersecurity",
+                  "dates": True}),
+]
+# Searches that found nothing in a whole school year, per region.
+SEARCHES_PER_YEAR = {("NL-ZE", "BE-VLG"): 22}
+SEARCHES_ELSEWHERE = 4
 
 
 def load_season(companies, teachers, today):
@@ -188,6 +228,8 @@ class Season:
         self._placements()
         self._rides()
         self._still_waiting()
+        self._closed_in_line()
+        self._searches()
         db.session.flush()
 
     # --- companies registered over the months -------------------------------------------
@@ -824,6 +866,91 @@ class Season:
             busy.add((school.id, offer.id))
             return True
         return False
+
+    # --- waiting lists that found no room ---------------------------------------------------
+
+    def _closed_in_line(self):
+        """Schools of the region that joined the line of a company visit's date with too
+        little room left for their group, after the visit already there was accepted; nobody
+        cancelled, so the date began while they waited and the run closed their place (as
+        flask tasks run leaves it: closed, date began, never offered room)."""
+        share = self._share_gone_by()
+        for provinces, _n in REGIONS:
+            per_year = CLOSED_IN_LINE.get(provinces, CLOSED_IN_LINE_ELSEWHERE)
+            schools = [(s, t) for s, t in self.teachers if s.place.province.code in provinces
+                       and s.id != self.demo_school]
+            visits = [v for v in self.visits if v[2].company.place.province.code in provinces]
+            for period, count in ((self.last, per_year),
+                                  (self.this, max(1, round(per_year * share)) if share else 0)):
+                held = [v for v in visits if period.first <= v[1].day <= period.last]
+                for booking, slot, offer, _school, _level in self.rng.sample(held, len(held)):
+                    if count and self._in_line(booking, slot, offer, schools, period):
+                        count -= 1
+
+    def _in_line(self, booking, slot, offer, schools, period):
+        """One school in line for the date; joined in the date's school year, where the
+        figures count it."""
+        rng = self.rng
+        free = slot.capacity - slot.taken
+        start = datetime.combine(slot.day, slot.starts_at, tzinfo=PORTAL_TIMEZONE)
+        since = max(booking.decided_at,
+                    datetime.combine(period.first, time(8), tzinfo=PORTAL_TIMEZONE))
+        joined = self._office(since + timedelta(hours=rng.uniform(4, 200)))
+        if joined > start - timedelta(days=2) or joined > self.now:
+            return False
+        for school, teacher in rng.sample(schools, len(schools)):
+            level = self._level(school, offer)
+            if school.id == booking.school_id or level is None \
+                    or not self._reachable(school, offer):
+                continue
+            teachers = rng.randint(1, 2)
+            extra = teachers if offer.counts_teachers else 0
+            most = min(offer.max_group_size or 30, slot.capacity - extra)
+            least = max(free + 1 - extra, offer.min_group_size or 1, 12)
+            if least > most:
+                continue
+            closed = start + timedelta(minutes=rng.randint(1, 9))
+            db.session.add(WaitlistEntry(
+                slot=slot, school_id=school.id, requested_by_id=teacher.id,
+                group_size=rng.randint(least, most), teachers=teachers,
+                education_level_id=level.id, message=rng.choice(WAITLIST_ASKS),
+                status=CLOSED, closed_why=DATE_BEGAN, room_held=0, created_at=joined,
+                updated_at=closed))
+            return True
+        return False
+
+    # --- searches that found nothing --------------------------------------------------------
+
+    def _searches(self):
+        """Searches of the region's schools that found nothing, on school days of both years:
+        the filters as the search page logs them (portal/matching/empty_searches.py), the
+        school's place, nothing of who."""
+        rows, share = [], self._share_gone_by()
+        for provinces, _n in REGIONS:
+            per_year = SEARCHES_PER_YEAR.get(provinces, SEARCHES_ELSEWHERE)
+            asked = [(school, filters, len(SEARCHES) - index) for school, _t in self.teachers
+                     if school.place.province.code in provinces
+                     for index, (stage, country, filters) in enumerate(SEARCHES)
+                     if (stage, country) == (school.school_stage, _country(school))]
+            if not asked:
+                continue
+            weights = [weight for _school, _filters, weight in asked]  # the first asked most
+            for period, count in ((self.last, per_year), (self.this, round(per_year * share))):
+                for _n in range(count):
+                    school, filters, _weight = self.rng.choices(asked, weights)[0]
+                    day = self._pick_day(period)
+                    rows.append({"day": day, "place_id": school.place_id,
+                                 "filters": self._filters(filters, day)})
+        if rows:
+            db.session.execute(insert(EmptySearch), rows)
+
+    def _filters(self, filters, day):
+        chosen = {key: value for key, value in filters.items() if key != "dates"}
+        chosen.setdefault("max_km", 50)  # a teacher's distance as the form fills it in
+        first = day + timedelta(days=7 * self.rng.randint(3, 6) - day.weekday())
+        if filters.get("dates") and first.month not in (7, 8):  # a week outside the summer
+            chosen.update(wanted_on=first, wanted_until=first + timedelta(days=4))
+        return filters_of(**chosen)
 
 
 # What last year's edition of a placement has of this year's.

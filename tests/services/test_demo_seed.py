@@ -9,9 +9,10 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.bookings.bus.models import Bus, BusRide
 from portal.bookings.bus.services import rules_of
-from portal.bookings.models import Booking, BookingMessage, Evaluation
+from portal.bookings.models import Booking, BookingMessage, Evaluation, WaitlistEntry
 from portal.db import local_today
 from portal.extensions import db
+from portal.matching.empty_searches import EmptySearch
 from portal.moderation import figures
 from portal.moderation.models import Report
 from portal.moderation.reports import open_reports
@@ -32,7 +33,8 @@ from portal.taxonomy.codes import OFFER_TYPE_CODES
 from portal.taxonomy.holidays import holiday_region_of, holidays_between
 
 MODELS = (User, Technocentrum, Company, School, Membership, Offer, Booking, AuditEvent, Bus,
-          BusRide, Report, Partnership, Slot, BookingMessage, Evaluation)
+          BusRide, Report, Partnership, Slot, BookingMessage, Evaluation, WaitlistEntry,
+          EmptySearch)
 
 
 def counts():
@@ -172,7 +174,15 @@ def all_figures():
                      figures.new_companies(period, region), figures.placements(period, region)]
             seen += [figures.activities_by(period, region, by) for by in (
                 figures.BY_TYPE, figures.BY_SECTOR, figures.BY_LEVEL, figures.BY_PLACE)]
+            seen += [figures.ended_requests(period, region, by)
+                     for by in (figures.BY_TYPE, figures.BY_SECTOR)]
+            seen.append(figures.empty_searches(period, region))
     return seen
+
+
+def _closed_in_line(period, region=None):
+    return sum(row.waitlist_closed
+               for row in figures.ended_requests(period, region, figures.BY_TYPE))
 
 
 def _check_the_season():
@@ -200,7 +210,14 @@ def _check_the_season():
     # the country's figures hold Zeeland's and more
     country = figures.headline(last)
     assert country.activities > held.activities and country.schools > held.schools
+    # schools that waited in line until their date began, and searches that found nothing
+    assert 3 <= _closed_in_line(last, zeeland) < _closed_in_line(last)
+    searches = figures.empty_searches(last, zeeland)
+    assert len(searches) >= 3 and searches[0].searches > searches[-1].searches
+    assert sum(row.searches for row in searches) < sum(
+        row.searches for row in figures.empty_searches(last, None))
     if today >= this.first + timedelta(days=61):  # this year so far, once September is over
+        assert _closed_in_line(this, zeeland) > 0 and figures.empty_searches(this, zeeland)
         assert figures.headline(this, zeeland).activities > 0
         assert figures.headline(this).activities > figures.headline(this, zeeland).activities
         assert figures.new_companies(this, zeeland) > 0
