@@ -113,6 +113,13 @@ class Technocentrum(Organisation):
                              order_by="Province.name")
     places = relationship("Place", secondary=technocentrum_places, order_by="Place.name")
 
+    @property
+    def region_label(self):
+        """Where it works, in words: its provinces, then its places besides."""
+        return "; ".join(part for part in (
+            ", ".join(p.name for p in self.provinces),
+            ", ".join(p.label for p in self.places)) if part)
+
     def covers(self, place):
         """Whether this centre works in the place: its province, or the place by name."""
         if place is None:

@@ -8,6 +8,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.geo.models import Province
+from portal.organisations.centres import save_centre
 from portal.organisations.models import Membership, Technocentrum
 from portal.organisations.team_models import Invitation
 from tests import factories
@@ -251,3 +252,14 @@ def test_a_refused_revocation_opens_that_moderators_form_with_the_message(admin_
     assert html.count("<details class=\"mt-2\" open>") == 1
     assert html.count('id="csrf_token"') == 0  # each row's token without an id of its own
     assert find(User, User.id == second.id).is_active and find(User, User.id == first.id)
+
+
+def test_the_moderators_pages_name_the_places_besides(client, make):
+    centre = make.technocentrum(("NL-ZE",), name="Zeeland")
+    moderator = make.moderator(centre)
+    save_centre(actor=make.admin(), centre=centre, name="Zeeland",
+                province_ids=[province_id("NL-ZE")], places_text="Bergen op Zoom")
+    login(client, moderator)
+
+    for url in ("/moderatie", "/moderatie/techniekbus/instellingen"):
+        assert "Zeeland; Bergen op Zoom" in text(client.get(url)), url
