@@ -258,22 +258,30 @@ def remove_sector(*, actor, sector_id):
     db.session.commit()
 
 
+def _rename(actor, row, name, name_en, taken, event):
+    """Give a topsector or an education level new names (unique in Dutch); the event names
+    the row by its code. Saving the same names writes nothing. The caller checked the actor."""
+    errors = {}
+    name, name_en = _names(name, name_en, errors)
+    if "name" not in errors and _name_taken(type(row), name, row.id):
+        errors["name"] = taken
+    if errors:
+        raise ValidationFailed(errors)
+    changes = _changes({"name": row.name, "name_en": row.name_en},
+                       {"name": name, "name_en": name_en})
+    if changes:
+        row.name, row.name_en = name, name_en
+        if hasattr(row, "edited_at"):
+            row.edited_at = utcnow()
+        record_event(actor, event, row, code=row.code, name=name, changes=changes)
+
+
 def change_topsector(*, actor, topsector_id, name, name_en):
     """The administrator renames one of the nine topsectors."""
     security.require_role(actor, security.ADMIN)
     topsector = _get(Topsector, topsector_id, "topsector")
-    errors = {}
-    name, name_en = _names(name, name_en, errors)
-    if "name" not in errors and _name_taken(Topsector, name, topsector.id):
-        errors["name"] = _("Another topsector has this name already.")
-    if errors:
-        raise ValidationFailed(errors)
-    changes = _changes({"name": topsector.name, "name_en": topsector.name_en},
-                       {"name": name, "name_en": name_en})
-    if changes:
-        topsector.name, topsector.name_en = name, name_en
-        record_event(actor, "topsector.changed", topsector, code=topsector.code, name=name,
-                     changes=changes)
+    _rename(actor, topsector, name, name_en,
+            _("Another topsector has this name already."), "topsector.changed")
     _commit("topsector")
     return topsector
 
@@ -285,18 +293,8 @@ def change_level(*, actor, level_id, name, name_en):
     """The administrator renames an education level."""
     security.require_role(actor, security.ADMIN)
     level = _get(EducationLevel, level_id, "level")
-    errors = {}
-    name, name_en = _names(name, name_en, errors)
-    if "name" not in errors and _name_taken(EducationLevel, name, level.id):
-        errors["name"] = _("Another education level has this name already.")
-    if errors:
-        raise ValidationFailed(errors)
-    changes = _changes({"name": level.name, "name_en": level.name_en},
-                       {"name": name, "name_en": name_en})
-    if changes:
-        level.name, level.name_en, level.edited_at = name, name_en, utcnow()
-        record_event(actor, "level.changed", level, code=level.code, name=name,
-                     changes=changes)
+    _rename(actor, level, name, name_en,
+            _("Another education level has this name already."), "level.changed")
     _commit("level")
     return level
 
