@@ -6,8 +6,6 @@ for INVITATION_DAYS days, and only its SHA-256 is kept (the teams' Invitation ta
 link, revoking it and revoking a moderator are each one UPDATE or DELETE conditional on the
 state the page showed, so the second of two is refused instead of doubling the effect.
 """
-import secrets
-from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +25,7 @@ from portal.organisations.teams import (
     EMAIL_SHAPE,
     INVITATION_DAYS,
     claim_invitation,
-    hash_token,
+    new_invitation,
     open_at,
     withdraw_invitation,
 )
@@ -83,12 +81,7 @@ def invite_moderator(*, actor, centre, email):
     if waiting is not None:
         _refuse({"email": _("An invitation to this address is still open. Revoke it to make "
                             "a new link.")})
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(organisation=centre, email=email, token_hash=hash_token(token),
-                            invited_by_id=actor.id,
-                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
-    db.session.add(invitation)
-    db.session.flush()
+    invitation, token = new_invitation(centre, email, actor)
     record_event(actor, "moderator.invited", centre, invitation_id=invitation.id, email=email)
     send_to_address(email, "team.moderator_invitation",
                     locale=existing.locale if existing else actor.locale or "nl",

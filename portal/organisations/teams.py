@@ -158,6 +158,18 @@ def open_invitations(organisation):
         .order_by(Invitation.created_at, Invitation.id)))
 
 
+def new_invitation(organisation, email, inviter):
+    """A new invitation link to the address, valid INVITATION_DAYS days: (invitation, token).
+    The token exists only now; the table keeps its hash."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(organisation=organisation, email=email, token_hash=hash_token(token),
+                            invited_by_id=inviter.id,
+                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
 def claim_invitation(invitation, now, user_id=None):
     """Use the invitation up, if it is still open: one conditional UPDATE, so of two uses at
     the same moment one claims it and the other is told (False)."""
@@ -199,12 +211,7 @@ def invite_member(*, actor, organisation, email):
     if waiting is not None:
         _refuse({"email": _("An invitation to this address is still open. Revoke it to make "
                             "a new link.")})
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(organisation=organisation, email=email, token_hash=hash_token(token),
-                            invited_by_id=actor.id,
-                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
-    db.session.add(invitation)
-    db.session.flush()
+    invitation, token = new_invitation(organisation, email, actor)
     record_event(actor, "membership.invited", organisation, invitation_id=invitation.id)
     team_mail.send_invitation(invitation, token, inviter=actor, days=INVITATION_DAYS)
     db.session.commit()
